@@ -1,0 +1,59 @@
+package org.asr3m.cli;
+
+import java.io.PrintWriter;
+import org.asr3m.io.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code asr3m} command-line tool. */
+@Command(name = "asr3m", mixinStandardHelpOptions = true, versionProvider = Asr3m.Version.class,
+    description = "3M-ASR: features, training, decoding and scoring for Conformer / MoE / 3M speech models.",
+    subcommands = {FbankCommand.class, CmvnCommand.class, BuildUnitsCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Asr3m {
+  /** Exit code for bad input (missing or malformed files, invalid options). */
+  public static final int EXIT_BAD_INPUT = 2;
+  /** Exit code when a batch finished but some items failed (the good ones were written). */
+  public static final int EXIT_PARTIAL = 3;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns the exit code (used by tests without spawning a JVM). */
+  public static int run(String... args) {
+    // DJL must not try to download native libraries: the PyTorch natives ship in the jar.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Asr3m());
+    cmd.setExecutionExceptionHandler(Asr3m::handleError);
+    return cmd;
+  }
+
+  /** Bad input is the user's to fix: print the message (which names the file), not a stack trace. */
+  private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    if (e instanceof InputException || e instanceof IllegalArgumentException) {
+      err.println("asr3m " + cmd.getCommandName() + ": error: " + e.getMessage());
+      err.flush();
+      return EXIT_BAD_INPUT;
+    }
+    err.println("asr3m " + cmd.getCommandName() + ": internal error: " + e);
+    e.printStackTrace(err);
+    err.flush();
+    return 1;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Asr3m.class.getPackage().getImplementationVersion();
+      return new String[] {"asr3m " + (v == null ? "development build" : v)};
+    }
+  }
+}

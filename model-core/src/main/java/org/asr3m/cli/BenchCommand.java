@@ -1,0 +1,8 @@
+package org.asr3m.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks that print throughput numbers (not pass/fail tests).",
+    subcommands = {BenchFbankCommand.class})
+final class BenchCommand {}

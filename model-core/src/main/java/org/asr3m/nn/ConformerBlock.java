@@ -1,0 +1,99 @@
+package org.asr3m.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One Conformer block with pre-norm residuals (3M paper eq. 1–4, WeNet's ConformerEncoderLayer):
+ * x̂ = x + ½·FFN_macaron(x); x̃ = x̂ + MHSA(x̂); x̄ = x̃ + Conv(x̃); y = LN(x̄ + ½·FFN(x̄)).
+ * Either feed-forward slot may hold an MoE layer ({@link PositionwiseModule}); the 3M model
+ * replaces the second one.
+ */
+public final class ConformerBlock extends Layer {
+  private final RelPositionAttention selfAttn;
+  private final PositionwiseModule feedForward;
+  private final PositionwiseModule feedForwardMacaron;
+  private final ConvolutionModule convModule;
+  private final Norm normFf;
+  private final Norm normMha;
+  private final Norm normFfMacaron;
+  private final Norm normConv;
+  private final Norm normFinal;
+  private final float dropout;
+  private final float ffScale;
+
+  /**
+   * @param feedForwardMacaron first (macaron) FFN, or null for a non-macaron block
+   * @param convModule convolution module, or null for a plain Transformer block
+   */
+  public ConformerBlock(int dim, RelPositionAttention selfAttn, PositionwiseModule feedForward,
+      PositionwiseModule feedForwardMacaron, ConvolutionModule convModule, float dropout) {
+    this.selfAttn = addChildBlock("self_attn", selfAttn);
+    this.feedForward = addChildBlock("feed_forward", feedForward);
+    this.feedForwardMacaron = feedForwardMacaron == null ? null
+        : addChildBlock("feed_forward_macaron", feedForwardMacaron);
+    this.convModule = convModule == null ? null : addChildBlock("conv_module", convModule);
+    this.normFf = addChildBlock("norm_ff", new Norm(dim));
+    this.normMha = addChildBlock("norm_mha", new Norm(dim));
+    this.normFfMacaron = feedForwardMacaron == null ? null : addChildBlock("norm_ff_macaron", new Norm(dim));
+    this.normConv = convModule == null ? null : addChildBlock("norm_conv", new Norm(dim));
+    this.normFinal = convModule == null ? null : addChildBlock("norm_final", new Norm(dim));
+    this.dropout = dropout;
+    this.ffScale = feedForwardMacaron == null ? 1f : 0.5f;
+  }
+
+  public PositionwiseModule feedForward() {
+    return feedForward;
+  }
+
+  public PositionwiseModule feedForwardMacaron() {
+    return feedForwardMacaron;
+  }
+
+  /** Multiply-accumulates per frame, excluding the length-dependent attention products. */
+  public long macsPerFrame() {
+    long m = selfAttn.projectionMacs() + feedForward.activeMacsPerFrame();
+    if (feedForwardMacaron != null) {
+      m += feedForwardMacaron.activeMacsPerFrame();
+    }
+    if (convModule != null) {
+      m += convModule.macsPerFrame();
+    }
+    return m;
+  }
+
+  /**
+   * @param attMask (B, 1, T) padding mask or (B, T, T) chunk ∧ padding mask
+   * @param posEmb (1, T, D)
+   */
+  public NDArray forward(ParameterStore ps, NDArray x, NDArray attMask, NDArray posEmb, EncoderContext ctx,
+      boolean training) {
+    if (feedForwardMacaron != null) {
+      NDArray h = feedForwardMacaron.forward(ps, normFfMacaron.forward(ps, x, training), ctx, training);
+      x = x.add(Ops.mul(drop(h, training), ffScale));
+    }
+    NDArray att = selfAttn.forward(ps, normMha.forward(ps, x, training), attMask, posEmb, training);
+    x = x.add(drop(att, training));
+    if (convModule != null) {
+      NDArray c = convModule.forward(ps, normConv.forward(ps, x, training), ctx.maskPad(), training);
+      x = x.add(drop(c, training));
+    }
+    NDArray f = feedForward.forward(ps, normFf.forward(ps, x, training), ctx, training);
+    x = x.add(Ops.mul(drop(f, training), ffScale));
+    return normFinal == null ? x : normFinal.forward(ps, x, training);
+  }
+
+  private NDArray drop(NDArray x, boolean training) {
+    return training && dropout > 0 ? Dropout.dropout(x, dropout, true).head() : x;
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
+    EncoderContext ctx = new EncoderContext();
+    ctx.maskPad(in.get(1));
+    return new NDList(forward(ps, in.get(0), in.get(1), in.get(2), ctx, training));
+  }
+}

@@ -1,0 +1,125 @@
+package org.asr3m.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Conformer encoder: global CMVN → Conv2d subsampling ×4 (+ positional table) → N Conformer blocks
+ * → final LayerNorm. The CMVN statistics are stored as non-trainable parameters so a checkpoint
+ * carries its own normalisation.
+ */
+public final class ConformerEncoder extends Layer {
+  private final EncoderConfig config;
+  private final Parameter cmvnMean;
+  private final Parameter cmvnIstd;
+  private final Conv2dSubsampling4 embed;
+  private final List<ConformerBlock> blocks = new ArrayList<>();
+  private final Norm afterNorm;
+
+  /** Output of one encoder pass. */
+  public record Output(NDArray out, NDArray mask, List<NDArray> intermediates) {
+    /** Frames per utterance after subsampling, (B,). */
+    public NDArray lengths() {
+      return mask.squeeze(1).toType(ai.djl.ndarray.types.DataType.INT64, false).sum(new int[] {1});
+    }
+  }
+
+  /** A dense Conformer encoder (feed-forward modules are plain FFNs). */
+  public ConformerEncoder(EncoderConfig c) {
+    this(c, i -> new FeedForward(c.outputSize(), c.linearUnits(), c.dropoutRate(), FeedForward.Act.SWISH),
+        i -> new FeedForward(c.outputSize(), c.linearUnits(), c.dropoutRate(), FeedForward.Act.SWISH));
+  }
+
+  /**
+   * @param feedForward builds the second FFN of block i (0-based)
+   * @param macaron builds the first (macaron) FFN of block i
+   */
+  public ConformerEncoder(EncoderConfig c, IntFunction<PositionwiseModule> feedForward,
+      IntFunction<PositionwiseModule> macaron) {
+    this.config = c;
+    Container cmvn = addChildBlock("global_cmvn", new Container());
+    cmvnMean = cmvn.buffer("mean", c.inputDim(), 0f);
+    cmvnIstd = cmvn.buffer("istd", c.inputDim(), 1f);
+    embed = addChildBlock("embed", new Conv2dSubsampling4(c.inputDim(), c.outputSize(), c.positionalDropoutRate()));
+    Container encoders = addChildBlock("encoders", new Container());
+    for (int i = 0; i < c.numBlocks(); i++) {
+      RelPositionAttention att = new RelPositionAttention(c.attentionHeads(), c.outputSize(), c.attentionDropoutRate());
+      ConvolutionModule conv = c.useCnnModule()
+          ? new ConvolutionModule(c.outputSize(), c.cnnModuleKernel(), c.cnnModuleLayerNorm()) : null;
+      blocks.add(encoders.add(Integer.toString(i), new ConformerBlock(c.outputSize(), att, feedForward.apply(i),
+          c.macaronStyle() ? macaron.apply(i) : null, conv, c.dropoutRate())));
+    }
+    afterNorm = addChildBlock("after_norm", new Norm(c.outputSize()));
+  }
+
+  public EncoderConfig config() {
+    return config;
+  }
+
+  public List<ConformerBlock> blocks() {
+    return blocks;
+  }
+
+  /** Sets the CMVN used inside the network (mean and 1/σ per feature dimension). */
+  public void setCmvn(float[] mean, float[] istd) {
+    cmvnMean.getArray().set(mean);
+    cmvnIstd.getArray().set(istd);
+  }
+
+  /** Multiply-accumulates for one utterance of {@code frames} feature frames (attention products included). */
+  public long macs(long frames) {
+    long t = Conv2dSubsampling4.outputLength(frames);
+    long m = embed.macs(frames);
+    for (ConformerBlock b : blocks) {
+      // q·kᵀ, q·pᵀ and attn·v: 3 products of T×T×D
+      m += b.macsPerFrame() * t + 3L * t * t * config.outputSize();
+    }
+    return m;
+  }
+
+  /**
+   * @param feats (B, T, F) features
+   * @param featLens (B,) valid frames per utterance
+   * @param chunkSize 0 for full context, otherwise the streaming chunk size in subsampled frames
+   * @param leftChunks chunks of left context in streaming mode (negative = all)
+   * @param capture 1-based block indices whose outputs to return (for multi-level decoders)
+   */
+  public Output forward(ParameterStore ps, NDArray feats, NDArray featLens, EncoderContext ctx, boolean training,
+      int chunkSize, int leftChunks, int... capture) {
+    long t = feats.getShape().get(1);
+    NDArray x = feats.sub(value(ps, cmvnMean, feats, training)).mul(value(ps, cmvnIstd, feats, training));
+    NDArray mask = Masks.padding(featLens.toDevice(feats.getDevice(), false), t);
+    NDList emb = embed.forward(ps, x, mask, 0, training);
+    x = emb.get(0);
+    NDArray pos = emb.get(1);
+    NDArray maskPad = emb.get(2);
+    NDArray attMask = maskPad;
+    if (chunkSize > 0) {
+      long tt = x.getShape().get(1);
+      attMask = maskPad.logicalAnd(Masks.chunk(x.getManager(), tt, chunkSize, leftChunks, x.getDevice()).expandDims(0));
+    }
+    ctx.maskPad(maskPad);
+    List<NDArray> intermediates = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).forward(ps, x, attMask, pos, ctx, training);
+      for (int c : capture) {
+        if (c == i + 1) {
+          intermediates.add(x);
+        }
+      }
+    }
+    return new Output(afterNorm.forward(ps, x, training), maskPad, intermediates);
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
+    Output o = forward(ps, in.get(0), in.get(1), new EncoderContext(), training, 0, -1);
+    return new NDList(o.out(), o.mask());
+  }
+}

@@ -1,0 +1,70 @@
+package org.asr3m.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Conformer convolution module: pointwise conv (2C) → GLU → depthwise conv (kernel K, same
+ * padding) → LayerNorm or BatchNorm → Swish → pointwise conv. Padding frames are zeroed before
+ * and after so they never leak into real frames through the kernel.
+ */
+public final class ConvolutionModule extends Layer {
+  private final Conv pointwise1;
+  private final Conv depthwise;
+  private final Layer norm;
+  private final Conv pointwise2;
+  private final boolean layerNorm;
+  private final int channels;
+  private final int kernel;
+
+  public ConvolutionModule(int channels, int kernel, boolean layerNorm) {
+    if (kernel % 2 == 0) {
+      throw new IllegalArgumentException("cnn_module_kernel must be odd for symmetric padding, got " + kernel);
+    }
+    this.channels = channels;
+    this.kernel = kernel;
+    this.layerNorm = layerNorm;
+    pointwise1 = addChildBlock("pointwise_conv1", new Conv(1, channels, 2 * channels, 1, 1, 0, 1, true));
+    depthwise = addChildBlock("depthwise_conv", new Conv(1, channels, channels, kernel, 1, (kernel - 1) / 2, channels, true));
+    norm = addChildBlock("norm", layerNorm ? new Norm(channels) : new BatchNorm1d(channels));
+    pointwise2 = addChildBlock("pointwise_conv2", new Conv(1, channels, channels, 1, 1, 0, 1, true));
+  }
+
+  public long macsPerFrame() {
+    return pointwise1.macs() + depthwise.macs() + pointwise2.macs();
+  }
+
+  /** @param maskPad (B, 1, T) true for real frames */
+  public NDArray forward(ParameterStore ps, NDArray x, NDArray maskPad, boolean training) {
+    NDArray zero = Ops.scalar(x, 0f);
+    NDArray h = Ops.where(maskPad, x.transpose(0, 2, 1), zero); // (B, C, T)
+    h = pointwise1.forward(ps, h, training);
+    NDList halves = h.split(2, 1);
+    h = halves.get(0).mul(Activation.sigmoid(halves.get(1))); // GLU
+    h = depthwise.forward(ps, h, training);
+    if (layerNorm) {
+      h = ((Norm) norm).forward(ps, h.transpose(0, 2, 1), training).transpose(0, 2, 1);
+    } else {
+      h = ((BatchNorm1d) norm).forward(ps, h, training);
+    }
+    h = pointwise2.forward(ps, Ops.swish(h), training);
+    return Ops.where(maskPad, h, zero).transpose(0, 2, 1);
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
+    return new NDList(forward(ps, in.get(0), in.get(1), training));
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public int kernel() {
+    return kernel;
+  }
+}

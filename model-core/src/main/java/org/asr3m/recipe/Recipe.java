@@ -1,0 +1,217 @@
+package org.asr3m.recipe;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.asr3m.features.FbankOptions;
+import org.asr3m.features.SpecAugment;
+import org.asr3m.io.InputException;
+import org.asr3m.nn.DecoderConfig;
+import org.asr3m.nn.EncoderConfig;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * A training recipe: the typed, validated form of a WeNet-style YAML file. Key names mirror
+ * WeNet / 3m-asr ({@code encoder_conf.num_blocks}, {@code model_conf.ctc_weight}, …) so existing
+ * configs carry over; every invalid or unknown key is an error naming file, line and field.
+ *
+ * @param file where it was read from
+ * @param outputDim vocabulary size if the recipe fixes it (output_dim), else 0 (taken from units.txt)
+ * @param encoder encoder shape
+ * @param decoderType transformer or bitransformer
+ * @param decoder decoder shape (vocabulary size filled in by {@link #withVocab})
+ * @param model loss weights
+ * @param data data pipeline settings
+ * @param train optimisation settings
+ */
+public record Recipe(Path file, int outputDim, EncoderConfig encoder, String decoderType, DecoderConfig decoder,
+    ModelConf model, DataConf data, TrainConf train) {
+
+  /** model_conf: η and the attention-loss settings. */
+  public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight) {}
+
+  /** dataset_conf. */
+  public record DataConf(FbankOptions fbank, boolean speedPerturb, SpecAugment specAugment, int minFrames,
+      int maxFrames, int minTokens, int maxTokens, int maxFramesInBatch, int sortBufferSize, boolean shuffle) {}
+
+  /**
+   * Optimiser and loop settings (Adam with WeNet's warmup schedule).
+   *
+   * @param checkpointEverySteps save a resumable checkpoint every N optimiser updates (0 = per epoch only)
+   * @param averageNum number of best (lowest dev CTC loss) epoch checkpoints to average at the end
+   */
+  public record TrainConf(float lr, int warmupSteps, float gradClip, int accumGrad, int maxEpoch, int logInterval,
+      long seed, int checkpointEverySteps, int averageNum) {}
+
+  public static Recipe read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InputException(file, "recipe file not found");
+    } catch (IOException e) {
+      throw new InputException(file, 0, "cannot read recipe: " + e.getMessage(), e);
+    }
+    Node root;
+    try (Reader r = new java.io.StringReader(text)) {
+      root = new Yaml(new LoaderOptions()).compose(r);
+    } catch (MarkedYAMLException e) {
+      throw new InputException(file, e.getProblemMark().getLine() + 1, "invalid YAML: " + e.getProblem());
+    } catch (IOException e) {
+      throw new InputException(file, 0, e.getMessage(), e);
+    }
+    if (root == null) {
+      throw new InputException(file, "recipe is empty");
+    }
+    return parse(file, new YamlSection(file, "", root));
+  }
+
+  private static Recipe parse(Path file, YamlSection y) {
+    int inputDim = y.integer("input_dim", 80, 1, 10000);
+    int outputDim = y.integer("output_dim", 0, 0, 10_000_000);
+    y.choice("encoder", "conformer", "conformer");
+    YamlSection e = y.section("encoder_conf");
+    int outputSize = e.integer("output_size", 256, 1, 65536);
+    int heads = e.integer("attention_heads", 4, 1, 1024);
+    if (outputSize % heads != 0) {
+      throw e.error("attention_heads", "must divide output_size " + outputSize + ", got " + heads);
+    }
+    int linearUnits = e.integer("linear_units", 2048, 1, 1 << 20);
+    int numBlocks = e.integer("num_blocks", 12, 1, 1000);
+    float dropout = e.number("dropout_rate", 0.1, 0, 0.99);
+    float posDropout = e.number("positional_dropout_rate", 0.1, 0, 0.99);
+    float attDropout = e.number("attention_dropout_rate", 0.0, 0, 0.99);
+    int kernel = e.integer("cnn_module_kernel", 15, 1, 1001);
+    if (kernel % 2 == 0) {
+      throw e.error("cnn_module_kernel", "must be odd, got " + kernel);
+    }
+    boolean useCnn = e.bool("use_cnn_module", true);
+    boolean macaron = e.bool("macaron_style", true);
+    String cnnNorm = e.choice("cnn_module_norm", "layer_norm", "layer_norm", "batch_norm");
+    e.choice("input_layer", "conv2d", "conv2d");
+    e.choice("pos_enc_layer_type", "rel_pos", "rel_pos");
+    e.choice("selfattention_layer_type", "rel_selfattn", "rel_selfattn");
+    e.choice("activation_type", "swish", "swish");
+    if (!e.bool("normalize_before", true)) {
+      throw e.error("normalize_before", "only pre-norm (true) blocks are supported");
+    }
+    e.finish();
+    EncoderConfig enc = new EncoderConfig(inputDim, outputSize, heads, linearUnits, numBlocks, dropout, posDropout,
+        attDropout, kernel, useCnn, macaron, cnnNorm.equals("layer_norm"));
+
+    String decoderType = y.choice("decoder", "transformer", "transformer", "bitransformer");
+    YamlSection d = y.section("decoder_conf");
+    int dHeads = d.integer("attention_heads", heads, 1, 1024);
+    if (outputSize % dHeads != 0) {
+      throw d.error("attention_heads", "must divide encoder_conf.output_size " + outputSize + ", got " + dHeads);
+    }
+    int dUnits = d.integer("linear_units", 2048, 1, 1 << 20);
+    int dBlocks = d.integer("num_blocks", 6, 1, 1000);
+    int rBlocks = d.integer("r_num_blocks", 0, 0, 1000);
+    if (decoderType.equals("bitransformer") && rBlocks == 0) {
+      throw d.error("r_num_blocks", "must be at least 1 for decoder: bitransformer");
+    }
+    if (decoderType.equals("transformer") && rBlocks > 0) {
+      throw d.error("r_num_blocks", "needs decoder: bitransformer");
+    }
+    DecoderConfig dec = new DecoderConfig(outputDim, outputSize, dHeads, dUnits, dBlocks, rBlocks,
+        d.number("dropout_rate", 0.1, 0, 0.99), d.number("positional_dropout_rate", 0.1, 0, 0.99),
+        d.number("self_attention_dropout_rate", 0.0, 0, 0.99), d.number("src_attention_dropout_rate", 0.0, 0, 0.99));
+    d.finish();
+
+    YamlSection mc = y.section("model_conf");
+    float reverse = mc.number("reverse_weight", 0.0, 0, 1);
+    if (reverse > 0 && rBlocks == 0) {
+      throw mc.error("reverse_weight", "needs a bidirectional decoder (decoder: bitransformer)");
+    }
+    ModelConf model = new ModelConf(mc.number("ctc_weight", 0.3, 0, 1), mc.number("lsm_weight", 0.1, 0, 0.99),
+        mc.bool("length_normalized_loss", false), reverse);
+    mc.finish();
+
+    DataConf data = parseData(y.section("dataset_conf"), inputDim);
+    TrainConf train = parseTrain(y);
+    y.finish();
+    return new Recipe(file, outputDim, enc, decoderType, dec, model, data, train);
+  }
+
+  private static DataConf parseData(YamlSection ds, int inputDim) {
+    YamlSection f = ds.section("filter_conf");
+    int minFrames = f.integer("min_length", 10, 0, Integer.MAX_VALUE);
+    int maxFrames = f.integer("max_length", 1200, 1, Integer.MAX_VALUE);
+    int minTokens = f.integer("token_min_length", 1, 0, Integer.MAX_VALUE);
+    int maxTokens = f.integer("token_max_length", 100, 1, Integer.MAX_VALUE);
+    if (minFrames > maxFrames) {
+      throw f.error("min_length", "is larger than max_length " + maxFrames);
+    }
+    if (minTokens > maxTokens) {
+      throw f.error("token_min_length", "is larger than token_max_length " + maxTokens);
+    }
+    f.finish();
+    boolean speed = ds.bool("speed_perturb", true);
+    YamlSection fb = ds.section("fbank_conf");
+    int bins = fb.integer("num_mel_bins", inputDim, 3, 1024);
+    if (bins != inputDim) {
+      throw fb.error("num_mel_bins", "must equal input_dim " + inputDim + ", got " + bins);
+    }
+    FbankOptions w = FbankOptions.WENET;
+    FbankOptions fbank = new FbankOptions(bins, fb.number("frame_length", 25, 1, 1000),
+        fb.number("frame_shift", 10, 1, 1000), fb.number("dither", 1.0, 0, 100), 16000, w.lowFreq(), w.highFreq(),
+        w.preemphasis());
+    fb.finish();
+    boolean specAug = ds.bool("spec_aug", true);
+    YamlSection sa = ds.section("spec_aug_conf");
+    SpecAugment aug = specAug ? new SpecAugment(sa.integer("num_f_mask", 2, 0, 100), sa.integer("max_f", 30, 1, 1024),
+        sa.integer("num_t_mask", 2, 0, 100), sa.integer("max_t", 50, 1, 100000)) : null;
+    sa.finish();
+    YamlSection b = ds.section("batch_conf");
+    b.choice("batch_type", "dynamic", "dynamic");
+    int maxFramesInBatch = b.integer("max_frames_in_batch", 12000, 1, Integer.MAX_VALUE);
+    b.finish();
+    int sortBuffer = ds.integer("sort_buffer_size", 500, 1, Integer.MAX_VALUE);
+    boolean shuffle = ds.bool("shuffle", true);
+    ds.bool("sort", true);
+    ds.finish();
+    return new DataConf(fbank, speed, aug, minFrames, maxFrames, minTokens, maxTokens, maxFramesInBatch, sortBuffer,
+        shuffle);
+  }
+
+  private static TrainConf parseTrain(YamlSection y) {
+    y.choice("optim", "adam", "adam");
+    YamlSection o = y.section("optim_conf");
+    float lr = o.number("lr", 0.001, 1e-9, 10);
+    o.finish();
+    y.choice("scheduler", "warmuplr", "warmuplr");
+    YamlSection s = y.section("scheduler_conf");
+    int warmup = s.integer("warmup_steps", 25000, 1, Integer.MAX_VALUE);
+    s.finish();
+    return new TrainConf(lr, warmup, y.number("grad_clip", 5, 0, 1e9), y.integer("accum_grad", 4, 1, 100000),
+        y.integer("max_epoch", 26, 1, 100000), y.integer("log_interval", 100, 1, Integer.MAX_VALUE),
+        y.integer("seed", 777, 0, Integer.MAX_VALUE), y.integer("checkpoint_every_steps", 0, 0, Integer.MAX_VALUE),
+        y.integer("average_num", 1, 1, 1000));
+  }
+
+  /** The same recipe with the vocabulary size fixed (from units.txt); a conflicting output_dim is an error. */
+  public Recipe withVocab(int vocab) {
+    if (outputDim != 0 && outputDim != vocab) {
+      throw new InputException(file, "output_dim is " + outputDim + " but units.txt has " + vocab + " units");
+    }
+    DecoderConfig d = decoder;
+    DecoderConfig nd = new DecoderConfig(vocab, d.dim(), d.attentionHeads(), d.linearUnits(), d.numBlocks(),
+        d.rNumBlocks(), d.dropoutRate(), d.positionalDropoutRate(), d.selfAttentionDropoutRate(),
+        d.srcAttentionDropoutRate());
+    return new Recipe(file, vocab, encoder, decoderType, nd, model, data, train);
+  }
+
+  public int vocab() {
+    if (outputDim <= 0) {
+      throw new InputException(file, "output_dim is not set; pass a units.txt or set output_dim in the recipe");
+    }
+    return outputDim;
+  }
+}
