@@ -47,6 +47,13 @@ public final class Npy {
   }
 
   public static void write(Path file, int[] shape, float[] data) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      out.write(toBytes(shape, data));
+    }
+  }
+
+  /** The .npy encoding of a float32 array (also used for the entries of .npz archives). */
+  public static byte[] toBytes(int[] shape, float[] data) {
     StringBuilder dims = new StringBuilder();
     for (int d : shape) {
       dims.append(d).append(", ");
@@ -61,9 +68,7 @@ public final class Npy {
     buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
     buf.put(header.getBytes(StandardCharsets.US_ASCII));
     buf.asFloatBuffer().put(data);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      out.write(buf.array());
-    }
+    return buf.array();
   }
 
   public static Array read(Path file) {
@@ -75,6 +80,11 @@ public final class Npy {
     } catch (IOException e) {
       throw new InputException(file, 0, "cannot read: " + e.getMessage(), e);
     }
+    return fromBytes(file, bytes);
+  }
+
+  /** Decodes .npy bytes; {@code file} names the source in errors. */
+  public static Array fromBytes(Path file, byte[] bytes) {
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < MAGIC.length; i++) {
       if (bytes.length <= i || bytes[i] != MAGIC[i]) {
