@@ -21,7 +21,7 @@ public final class Embedding extends Layer {
   /** @param ids integer token ids of any shape; returns ids.shape × dim */
   public NDArray forward(ParameterStore ps, NDArray ids, boolean training) {
     NDArray w = value(ps, weight, ids, training);
-    return w.getNDArrayInternal().embedding(ids.toType(DataType.INT64, false), w, SparseFormat.DENSE).head();
+    return scoped(w.getNDArrayInternal().embedding(ids.toType(DataType.INT64, false), w, SparseFormat.DENSE).head(), ids);
   }
 
   @Override

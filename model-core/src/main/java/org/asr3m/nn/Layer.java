@@ -46,6 +46,17 @@ public abstract class Layer extends AbstractBlock {
     return ps.getValue(p, like.getDevice(), training);
   }
 
+  /**
+   * Moves an array computed from a parameter alone (e.g. its reshape) into the manager of the
+   * batch input {@code like}. DJL puts a result in the manager of its first operand, which for a
+   * parameter is the model's long-lived manager: without this, every step would leave one array
+   * behind until the model is closed.
+   */
+  protected static NDArray scoped(NDArray derived, NDArray like) {
+    derived.attach(like.getManager());
+    return derived;
+  }
+
   protected static NDArray call(Block block, ParameterStore ps, NDArray x, boolean training) {
     return block.forward(ps, new NDList(x), training).head();
   }

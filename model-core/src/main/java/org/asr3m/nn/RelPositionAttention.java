@@ -39,8 +39,8 @@ public final class RelPositionAttention extends MultiHeadAttention {
     NDArray k = heads(linearK.forward(ps, x, training));
     NDArray v = heads(linearV.forward(ps, x, training));
     NDArray p = heads(linearPos.forward(ps, posEmb, training)); // (1, H, T, d)
-    NDArray u = value(ps, posBiasU, x, training).reshape(1, heads, 1, headDim);
-    NDArray w = value(ps, posBiasV, x, training).reshape(1, heads, 1, headDim);
+    NDArray u = scoped(value(ps, posBiasU, x, training).reshape(1, heads, 1, headDim), x);
+    NDArray w = scoped(value(ps, posBiasV, x, training).reshape(1, heads, 1, headDim), x);
     NDArray kt = k.transpose(0, 1, 3, 2);
     NDArray ac = q.add(u).matMul(kt);
     NDArray bd = q.add(w).matMul(p.transpose(0, 1, 3, 2));

@@ -1,0 +1,23 @@
+package org.asr3m.train;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Receives training progress: the CLI prints it, the worker stores it as run metrics. All
+ * callbacks run on the training thread; implementations should be quick.
+ */
+public interface TrainListener {
+  /** After each optimiser update. */
+  default void onStep(int epoch, long step, double lr, Map<String, Double> losses, double gradNorm,
+      double framesPerSecond) {}
+
+  /** A non-finite gradient norm: the update was skipped (as WeNet does). */
+  default void onSkippedStep(int epoch, long step, double gradNorm) {}
+
+  /** After validation at the end of an epoch. */
+  default void onEpoch(int epoch, Checkpoint.DevResult dev, Path checkpoint) {}
+
+  /** A checkpoint was written. */
+  default void onCheckpoint(Path dir) {}
+}

@@ -1,0 +1,220 @@
+package org.asr3m.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.asr3m.model.AsrModel;
+import org.asr3m.model.Batch;
+import org.asr3m.model.Losses;
+import org.asr3m.nn.ParameterNames;
+import org.asr3m.recipe.Recipe;
+
+/**
+ * The training loop: Adam with WeNet's warmup schedule, gradient accumulation, global-norm
+ * clipping (skipping updates whose gradient is not finite), per-epoch validation, epoch
+ * checkpoints plus optional step checkpoints that a restarted run resumes from exactly, and at the
+ * end the N best epochs by dev CTC loss averaged into {@code final/}.
+ *
+ * <p>Memory: each batch runs inside its own NDManager, closed after the backward pass, so native
+ * memory does not grow over an epoch. Determinism: the data order depends on (seed, epoch), the
+ * augmentation on (seed, epoch, utterance) and the dropout generator is reseeded per batch from
+ * (seed, global batch index).
+ */
+public final class Trainer {
+  /** Plans the batches of an epoch (lists of example indices) deterministically from the epoch. */
+  @FunctionalInterface
+  public interface BatchPlan {
+    List<List<Integer>> batches(int epoch);
+  }
+
+  private final AsrModel model;
+  private final NDManager manager;
+  private final Recipe.TrainConf conf;
+  private final TrainConfig run;
+  private final TrainListener listener;
+  private final Adam adam;
+  private final NoamSchedule schedule;
+
+  public Trainer(AsrModel model, NDManager manager, TrainConfig run, TrainListener listener) {
+    this.model = model;
+    this.manager = manager;
+    this.conf = model.recipe().train();
+    this.run = run;
+    this.listener = listener;
+    this.adam = new Adam(ParameterNames.of(model), manager);
+    this.schedule = new NoamSchedule(conf.lr(), conf.warmupSteps());
+  }
+
+  /**
+   * Trains from scratch, or from {@code resumeFrom} (a checkpoint written by this loop).
+   *
+   * @return the directory of the final (averaged) model
+   */
+  public Path train(TrainingData train, BatchPlan plan, TrainingData dev, BatchPlan devPlan, Path resumeFrom)
+      throws IOException {
+    int startEpoch = 0;
+    int skipBatches = 0;
+    List<Checkpoint.DevResult> devResults = new ArrayList<>();
+    if (resumeFrom != null) {
+      Checkpoint.State s = Checkpoint.readState(resumeFrom);
+      Checkpoint.loadParameters(resumeFrom.resolve("model.npz"), model);
+      adam.restore(Checkpoint.readOptimizer(resumeFrom), s.step());
+      startEpoch = s.epoch();
+      skipBatches = s.batchInEpoch();
+      devResults.addAll(s.dev());
+    }
+    int maxEpoch = run.maxEpochs() > 0 ? run.maxEpochs() : conf.maxEpoch();
+    ParameterStore ps = new ParameterStore(manager, false);
+    List<Parameter> params = new ArrayList<>(adam.parameters().values());
+    boolean stop = false;
+    for (int epoch = startEpoch; epoch < maxEpoch && !stop; epoch++) {
+      List<List<Integer>> batches = plan.batches(epoch);
+      int accumulated = 0;
+      Map<String, Double> window = new LinkedHashMap<>();
+      long windowFrames = 0;
+      long windowStart = System.nanoTime();
+      GradientCollector collector = null;
+      try {
+        for (int bi = epoch == startEpoch ? skipBatches : 0; bi < batches.size(); bi++) {
+          if (collector == null) {
+            collector = Engine.getInstance().newGradientCollector();
+          }
+          Engine.getInstance().setRandomSeed((int) (conf.seed() * 1_000_003L + epoch * 1_000_000L + bi));
+          try (NDManager bm = manager.newSubManager()) {
+            Batch batch = train.batch(bm, batches.get(bi), epoch);
+            Losses losses = model.loss(ps, batch, true);
+            // WeNet divides by accum_grad so the accumulated gradient is an average
+            collector.backward(org.asr3m.nn.Ops.div(losses.total(), conf.accumGrad()));
+            window.merge("loss", losses.total().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
+            for (Map.Entry<String, NDArray> t : losses.terms().entrySet()) {
+              window.merge(t.getKey(), t.getValue().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
+            }
+            window.merge("batches", 1.0, Double::sum);
+            windowFrames += batch.featLens().sum().getLong();
+          }
+          accumulated++;
+          boolean last = bi == batches.size() - 1;
+          if (accumulated < conf.accumGrad() && !last) {
+            continue;
+          }
+          collector.close();
+          collector = null;
+          accumulated = 0;
+          double norm = GradientClipping.clip(params, conf.gradClip());
+          if (Double.isFinite(norm)) {
+            adam.update(schedule.lr(adam.step() + 1));
+          } else {
+            listener.onSkippedStep(epoch, adam.step(), norm);
+          }
+          zeroGradients(params);
+          long step = adam.step();
+          if (step % conf.logInterval() == 0 || last) {
+            double seconds = (System.nanoTime() - windowStart) / 1e9;
+            double n = window.getOrDefault("batches", 1.0);
+            Map<String, Double> mean = new LinkedHashMap<>();
+            window.forEach((k, v) -> {
+              if (!k.equals("batches")) {
+                mean.put(k, v / n);
+              }
+            });
+            listener.onStep(epoch, step, schedule.lr(step), mean, norm, windowFrames / Math.max(seconds, 1e-9));
+            window.clear();
+            windowFrames = 0;
+            windowStart = System.nanoTime();
+          }
+          if (conf.checkpointEverySteps() > 0 && step % conf.checkpointEverySteps() == 0 && !last) {
+            save(run.outDir().resolve("step_" + step), new Checkpoint.State(epoch, step, bi + 1, conf.seed(), devResults));
+          }
+          if (run.maxSteps() > 0 && step >= run.maxSteps()) {
+            stop = true;
+            save(run.outDir().resolve("step_" + step), new Checkpoint.State(epoch, step, bi + 1, conf.seed(), devResults));
+            break;
+          }
+        }
+      } finally {
+        if (collector != null) {
+          collector.close();
+          zeroGradients(params);
+        }
+      }
+      if (stop) {
+        break;
+      }
+      Checkpoint.DevResult result = validate(ps, dev, devPlan, epoch);
+      devResults.add(result);
+      Path dir = run.outDir().resolve("epoch_" + epoch);
+      save(dir, new Checkpoint.State(epoch + 1, adam.step(), 0, conf.seed(), devResults));
+      listener.onEpoch(epoch, result, dir);
+    }
+    return finish(devResults);
+  }
+
+  /** Mean dev losses (no augmentation, no dropout). */
+  public Checkpoint.DevResult validate(ParameterStore ps, TrainingData dev, BatchPlan devPlan, int epoch) {
+    double ctc = 0;
+    double att = 0;
+    double loss = 0;
+    long utts = 0;
+    for (List<Integer> indices : devPlan.batches(0)) {
+      try (NDManager bm = manager.newSubManager()) {
+        Batch batch = dev.batch(bm, indices, 0);
+        Losses l = model.loss(ps, batch, false);
+        int n = indices.size();
+        loss += l.total().toType(DataType.FLOAT64, false).getDouble() * n;
+        if (l.terms().containsKey("ctc")) {
+          ctc += l.terms().get("ctc").toType(DataType.FLOAT64, false).getDouble() * n;
+        }
+        if (l.terms().containsKey("att")) {
+          att += l.terms().get("att").toType(DataType.FLOAT64, false).getDouble() * n;
+        }
+        utts += n;
+      }
+    }
+    long n = Math.max(utts, 1);
+    return new Checkpoint.DevResult(epoch, ctc / n, att / n, loss / n);
+  }
+
+  /** Averages the {@code average_num} epochs with the lowest dev CTC loss (the paper's selection) into final/. */
+  private Path finish(List<Checkpoint.DevResult> dev) throws IOException {
+    Path out = run.outDir().resolve("final");
+    if (dev.isEmpty()) {
+      return null;
+    }
+    List<Checkpoint.DevResult> best = new ArrayList<>(dev);
+    best.sort(Comparator.comparingDouble(d -> model.recipe().model().ctcWeight() > 0 ? d.ctc() : d.loss()));
+    List<Path> dirs = new ArrayList<>();
+    for (Checkpoint.DevResult d : best.subList(0, Math.min(conf.averageNum(), best.size()))) {
+      Path p = run.outDir().resolve("epoch_" + d.epoch());
+      if (Files.isDirectory(p)) {
+        dirs.add(p);
+      }
+    }
+    Checkpoint.average(dirs, out);
+    return out;
+  }
+
+  private void save(Path dir, Checkpoint.State state) throws IOException {
+    Checkpoint.save(dir, model, adam, state, run.recipeYaml(), run.unitsFile());
+    listener.onCheckpoint(dir);
+  }
+
+  private static void zeroGradients(List<Parameter> params) {
+    for (Parameter p : params) {
+      try (NDArray g = p.getArray().getGradient()) {
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+      }
+    }
+  }
+}
