@@ -1,0 +1,87 @@
+package org.asr3m.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Map;
+import org.asr3m.Fixtures;
+import org.asr3m.io.Npy;
+import org.asr3m.io.Npz;
+import org.asr3m.nn.EncoderContext;
+import org.asr3m.nn.ConformerEncoder;
+import org.asr3m.recipe.Recipe;
+import org.asr3m.train.Checkpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole CTC/attention model against an independent PyTorch implementation of WeNet's modules
+ * (tools/gen_model_fixtures.py, float64): same weights (loaded by WeNet parameter names), same
+ * inputs; encoder output, CTC and decoder logits and the three losses agree within 1e-4 relative.
+ */
+class ModelReferenceTest {
+  private static final double TOLERANCE = 1e-4;
+  private static NDManager manager;
+  private static AsrModel model;
+  private static Map<String, Npy.Array> io;
+  private static Batch batch;
+  private static ParameterStore ps;
+
+  @BeforeAll
+  static void load() {
+    manager = NDManager.newBaseManager();
+    model = new AsrModel(Recipe.read(Fixtures.path("model/recipe.yaml")));
+    model.initialize(manager, DataType.FLOAT32, new Shape(1));
+    Checkpoint.loadParameters(Fixtures.path("model/weights.npz"), model);
+    io = Npz.read(Fixtures.path("model/io.npz"));
+    batch = new Batch(array("feats"), array("feat_lens").toType(DataType.INT64, false),
+        array("targets").toType(DataType.INT64, false), array("target_lens").toType(DataType.INT64, false));
+    ps = new ParameterStore(manager, false);
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  private static NDArray array(String name) {
+    Npy.Array a = io.get(name);
+    long[] shape = new long[a.shape().length];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = a.shape()[i];
+    }
+    return manager.create(a.data(), new Shape(shape));
+  }
+
+  private static void assertClose(NDArray got, String expected) {
+    float[] want = io.get(expected).data();
+    assertThat(got.toFloatArray()).as(expected).hasSameSizeAs(want);
+    assertThat(Fixtures.relativeFrobenius(got.toFloatArray(), want)).as(expected).isLessThanOrEqualTo(TOLERANCE);
+  }
+
+  @Test
+  void encoderAndHeadsMatchPyTorch() {
+    ConformerEncoder.Output enc = model.encoder().forward(ps, batch.feats(), batch.featLens(), new EncoderContext(),
+        false, 0, -1);
+    assertThat(enc.lengths().toLongArray()).containsExactly(15, 11); // ((T-1)/2-1)/2 for 64 and 47 frames
+    assertClose(enc.out(), "encoder_out");
+    assertClose(model.ctc().logits(ps, enc.out(), false), "ctc_logits");
+    DecoderTargets t = DecoderTargets.of(batch.targets(), batch.targetLens(), model.sosEos());
+    assertClose(model.decoder().forward(ps, enc.out(), enc.mask(), t.ysIn(), t.ysInLens(), false), "decoder_logits");
+    assertClose(model.decoder().forwardReverse(ps, enc.out(), enc.mask(), t.rysIn(), t.ysInLens(), false),
+        "r_decoder_logits");
+  }
+
+  @Test
+  void lossesMatchPyTorch() {
+    Losses l = model.loss(ps, batch, false);
+    assertClose(l.terms().get("ctc"), "loss_ctc");
+    assertClose(l.terms().get("att"), "loss_att");
+    assertClose(l.total(), "loss");
+  }
+}
