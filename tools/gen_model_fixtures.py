@@ -9,7 +9,7 @@ random weights, runs it in float64 and writes, under model-core/src/test/resourc
   weights.npz   parameters keyed by the WeNet-style names the Java model uses
   io.npz        inputs (feats, feat_lens, targets, target_lens) and outputs
                 (encoder_out, encoder_lens, ctc_logits, decoder_logits, r_decoder_logits,
-                 loss_ctc, loss_att, loss)
+                 loss_ctc, loss_att, loss, and grad/<name> = d loss / d parameter for GRAD_CHECKED)
 
 Run with Debian's python3-torch:  /usr/bin/python3 tools/gen_model_fixtures.py
 The Java test (ModelReferenceTest) compares in float32 with relative error <= 1e-4.
@@ -28,6 +28,11 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "model-core
 IDIM, D, H, FF, BLOCKS, KERNEL = 80, 32, 4, 64, 2, 5
 VOCAB, DEC_BLOCKS, R_DEC_BLOCKS = 12, 1, 1
 CTC_WEIGHT, LSM, REVERSE = 0.3, 0.1, 0.3
+# parameters whose gradient of the joint loss is stored, one per kind of module on the path
+GRAD_CHECKED = ["encoder.embed.conv.0.weight", "encoder.encoders.0.self_attn.pos_bias_u",
+                "encoder.encoders.0.conv_module.depthwise_conv.weight", "encoder.encoders.1.feed_forward.w_1.weight",
+                "decoder.left_decoder.embed.0.weight", "decoder.right_decoder.decoders.0.src_attn.linear_q.weight",
+                "ctc.ctc_lo.weight"]
 
 
 def sinusoid(offset, length, dim):
@@ -224,7 +229,7 @@ def main():
     targets = torch.tensor([[3, 5, 5, 7], [2, 9, -1, -1]])
     target_lens = torch.tensor([4, 2])
     sos = VOCAB - 1
-    with torch.no_grad():
+    with torch.enable_grad():
         enc, mask = model.encoder(feats, feat_lens)
         enc_lens = mask.squeeze(1).sum(1)
         ctc_logits = model.ctc.ctc_lo(enc)
@@ -240,16 +245,21 @@ def main():
         r_dec = model.decoder.right_decoder(enc, mask, r_ys_in, target_lens + 1)
         loss_att = (1 - REVERSE) * label_smoothing_loss(dec, ys_out, b) + REVERSE * label_smoothing_loss(r_dec, r_ys_out, b)
         loss = CTC_WEIGHT * loss_ctc + (1 - CTC_WEIGHT) * loss_att
+        model.zero_grad()
+        loss.backward()
+    grads = {"grad/" + k: p.grad.detach().numpy().astype(np.float32) for k, p in model.named_parameters()
+             if k in GRAD_CHECKED}
     os.makedirs(OUT, exist_ok=True)
     weights = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
     weights["encoder.global_cmvn.mean"] = model.encoder.global_cmvn_mean.numpy().astype(np.float32)
     weights["encoder.global_cmvn.istd"] = model.encoder.global_cmvn_istd.numpy().astype(np.float32)
     np.savez(os.path.join(OUT, "weights.npz"), **weights)
     f32 = lambda x: x.detach().numpy().astype(np.float32)
+    enc, ctc_logits, dec, r_dec = enc.detach(), ctc_logits.detach(), dec.detach(), r_dec.detach()
     np.savez(os.path.join(OUT, "io.npz"), feats=f32(feats), feat_lens=f32(feat_lens), targets=f32(targets),
              target_lens=f32(target_lens), encoder_out=f32(enc), encoder_lens=f32(enc_lens),
              ctc_logits=f32(ctc_logits), decoder_logits=f32(dec), r_decoder_logits=f32(r_dec),
-             loss_ctc=f32(loss_ctc.reshape(1)), loss_att=f32(loss_att.reshape(1)), loss=f32(loss.reshape(1)))
+             loss_ctc=f32(loss_ctc.reshape(1)), loss_att=f32(loss_att.reshape(1)), loss=f32(loss.reshape(1)), **grads)
     print("torch", torch.__version__, "| params", len(weights), "| loss", float(loss), "ctc", float(loss_ctc),
           "att", float(loss_att))
 

@@ -78,6 +78,25 @@ class ModelReferenceTest {
   }
 
   @Test
+  void gradientsMatchPyTorch() {
+    Map<String, ai.djl.nn.Parameter> params = org.asr3m.nn.ParameterNames.of(model);
+    try (var collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+      collector.backward(model.loss(ps, batch, false).total());
+    }
+    int checked = 0;
+    for (String key : io.keySet()) {
+      if (key.startsWith("grad/")) {
+        try (NDArray g = params.get(key.substring(5)).getArray().getGradient()) {
+          assertClose(g, key);
+          g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(7);
+  }
+
+  @Test
   void lossesMatchPyTorch() {
     Losses l = model.loss(ps, batch, false);
     assertClose(l.terms().get("ctc"), "loss_ctc");
