@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code asr3m} command-line tool. */
 @Command(name = "asr3m", mixinStandardHelpOptions = true, versionProvider = Asr3m.Version.class,
     description = "3M-ASR: features, training, decoding and scoring for Conformer / MoE / 3M speech models.",
-    subcommands = {FbankCommand.class, CmvnCommand.class, BuildUnitsCommand.class, BenchCommand.class,
+    subcommands = {FbankCommand.class, CmvnCommand.class, BuildUnitsCommand.class, TrainCommand.class,
+        DecodeCommand.class, ParamsCommand.class, CtcLossCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Asr3m {
   /** Exit code for bad input (missing or malformed files, invalid options). */

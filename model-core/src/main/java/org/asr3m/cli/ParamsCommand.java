@@ -1,7 +1,6 @@
 package org.asr3m.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +40,7 @@ final class ParamsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Recipe recipe = Recipe.read(recipeFile);
     if (units != null) {
-      recipe = recipe.withVocab(UnitsFiles.count(units));
+      recipe = recipe.withVocab(org.asr3m.data.Units.read(units).size());
     }
     AsrModel model = new AsrModel(recipe);
     Map<String, Long> params = ModelSize.parameters(model);
@@ -60,17 +59,5 @@ final class ParamsCommand implements Callable<Integer> {
     }
     out.printf("  %-22s %,15d  (%.2f G)%n", "FLOPs / second", flops, flops / 1e9);
     return 0;
-  }
-
-  static final class UnitsFiles {
-    private UnitsFiles() {}
-
-    /** Vocabulary size of a units.txt (non-blank lines). */
-    static int count(Path units) throws java.io.IOException {
-      if (!Files.exists(units)) {
-        throw new org.asr3m.io.InputException(units, "units file not found");
-      }
-      return (int) Files.readAllLines(units).stream().filter(l -> !l.isBlank()).count();
-    }
   }
 }

@@ -68,6 +68,22 @@ public final class Checkpoint {
     writeAtomically(dir.resolve("units.txt"), Files.readString(unitsFile));
   }
 
+  /** A model rebuilt from a checkpoint directory, with the units it was trained on. */
+  public record Loaded(org.asr3m.model.AsrModel model, org.asr3m.recipe.Recipe recipe, org.asr3m.data.Units units) {}
+
+  /** Rebuilds the model from the checkpoint's own recipe and units and loads its parameters. */
+  public static Loaded load(Path dir, ai.djl.ndarray.NDManager manager) {
+    if (!Files.isRegularFile(dir.resolve("model.npz"))) {
+      throw new InputException(dir, "not a checkpoint directory (no model.npz)");
+    }
+    org.asr3m.data.Units units = org.asr3m.data.Units.read(dir.resolve("units.txt"));
+    org.asr3m.recipe.Recipe recipe = org.asr3m.recipe.Recipe.read(dir.resolve("recipe.yaml")).withVocab(units.size());
+    org.asr3m.model.AsrModel model = new org.asr3m.model.AsrModel(recipe);
+    model.initialize(manager, DataType.FLOAT32, new Shape(1));
+    loadParameters(dir.resolve("model.npz"), model);
+    return new Loaded(model, recipe, units);
+  }
+
   public static State readState(Path dir) {
     Path file = dir.resolve("trainer.json");
     try {

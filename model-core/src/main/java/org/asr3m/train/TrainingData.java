@@ -32,7 +32,7 @@ public final class TrainingData {
   private final SpeedPerturb speed;
   private final SpecAugment specAugment;
   private final long seed;
-  private final ConcurrentHashMap<String, Audio> audioCache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Audio> audioCache;
 
   /**
    * @param speed speed perturbation, or null for none (evaluation)
@@ -46,6 +46,26 @@ public final class TrainingData {
     this.speed = speed;
     this.specAugment = specAugment;
     this.seed = seed;
+    this.audioCache = new ConcurrentHashMap<>();
+  }
+
+  private TrainingData(TrainingData parent, List<Example> examples) {
+    this.examples = List.copyOf(examples);
+    this.audioOptions = parent.audioOptions;
+    this.fbank = parent.fbank;
+    this.speed = parent.speed;
+    this.specAugment = parent.specAugment;
+    this.seed = parent.seed;
+    this.audioCache = parent.audioCache;
+  }
+
+  /** The examples at {@code indices}, sharing this set's decoded-audio cache. */
+  public TrainingData subset(List<Integer> indices) {
+    List<Example> picked = new ArrayList<>();
+    for (int i : indices) {
+      picked.add(examples.get(i));
+    }
+    return new TrainingData(this, picked);
   }
 
   public List<Example> examples() {

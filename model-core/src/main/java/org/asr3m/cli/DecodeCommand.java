@@ -1,0 +1,118 @@
+package org.asr3m.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.asr3m.data.CharTokenizer;
+import org.asr3m.decode.Hypothesis;
+import org.asr3m.decode.Recognizer;
+import org.asr3m.model.Batch;
+import org.asr3m.train.Checkpoint;
+import org.asr3m.train.ExperimentData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "decode", mixinStandardHelpOptions = true,
+    description = {"Decode a data directory with a checkpoint and write a Kaldi-style text file of hypotheses.",
+        "",
+        "  asr3m decode --checkpoint exp/conformer/final --data-dir recipes/tiny-cmn/data/test --out exp/test/text",
+        "  asr3m decode ... --mode ctc_greedy_search",
+        "  asr3m decode ... --chunk-size 16          chunk-wise attention (streaming-style context)",
+        ""})
+final class DecodeCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
+  Path checkpoint;
+
+  @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Data directory to decode.")
+  Path dataDir;
+
+  @Option(names = "--out", required = true, paramLabel = "TEXT", description = "Hypothesis file (<utt-id> <text>).")
+  Path out;
+
+  @Option(names = "--mode", defaultValue = "attention_rescoring", paramLabel = "MODE",
+      description = "ctc_greedy_search, ctc_prefix_beam_search or attention_rescoring (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--beam", defaultValue = "10", paramLabel = "N", description = "Beam size (default: ${DEFAULT-VALUE}).")
+  int beam;
+
+  @Option(names = "--ctc-weight", defaultValue = "0.5", paramLabel = "W",
+      description = "CTC score weight in attention rescoring (default: ${DEFAULT-VALUE}).")
+  double ctcWeight;
+
+  @Option(names = "--reverse-weight", defaultValue = "0.0", paramLabel = "W",
+      description = "Right-to-left decoder weight in rescoring, bitransformer only (default: ${DEFAULT-VALUE}).")
+  double reverseWeight;
+
+  @Option(names = "--chunk-size", defaultValue = "0", paramLabel = "FRAMES",
+      description = "Decoding chunk size in encoder frames; 0 = full context (default).")
+  int chunkSize;
+
+  @Option(names = "--left-chunks", defaultValue = "-1", paramLabel = "N",
+      description = "Left chunks visible with --chunk-size; negative = all (default).")
+  int leftChunks;
+
+  @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, gpu, gpu0, … (default: DJL's choice).")
+  String device;
+
+  @Override
+  public Integer call() throws Exception {
+    Recognizer.Mode m = Recognizer.Mode.parse(mode);
+    if (beam < 1) {
+      throw new IllegalArgumentException("--beam must be >= 1");
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    Device d = device == null ? null : Device.fromName(device);
+    try (NDManager manager = d == null ? NDManager.newBaseManager() : NDManager.newBaseManager(d)) {
+      Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, manager);
+      if (reverseWeight > 0 && !loaded.model().decoder().bidirectional()) {
+        throw new IllegalArgumentException("--reverse-weight needs a bidirectional decoder; this model has none");
+      }
+      ExperimentData data = ExperimentData.load(dataDir, loaded.units(), loaded.recipe(), false);
+      for (var p : data.problems()) {
+        spec.commandLine().getErr().println("warning: " + p.getMessage());
+      }
+      Recognizer recognizer = new Recognizer(loaded.model(),
+          new Recognizer.Options(m, beam, ctcWeight, reverseWeight, chunkSize, leftChunks));
+      ParameterStore ps = new ParameterStore(manager, false);
+      FbankCommand.createParent(out);
+      long start = System.nanoTime();
+      int n = 0;
+      double audioSeconds = 0;
+      try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        for (List<Integer> batchIdx : data.plan().batches(0)) {
+          try (NDManager bm = manager.newSubManager()) {
+            Batch b = data.data().batch(bm, batchIdx, 0);
+            audioSeconds += b.featLens().sum().getLong() / 100.0;
+            List<Hypothesis> hyps = recognizer.decode(ps, b.feats(), b.featLens());
+            for (int i = 0; i < hyps.size(); i++) {
+              String id = data.data().examples().get(batchIdx.get(i)).id();
+              w.write(id + " " + CharTokenizer.decode(hyps.get(i).tokens(), loaded.units()) + "\n");
+              n++;
+            }
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      stdout.printf("decoded %d utterances (%.1f s of audio) in %.1f s, RTF %.4f -> %s%n", n, audioSeconds, seconds,
+          seconds / Math.max(audioSeconds, 1e-9), out);
+      int skipped = data.problems().size() + data.filter().removed().size();
+      if (skipped > 0) {
+        spec.commandLine().getErr().printf("%d utterance(s) could not be decoded (see warnings above)%n", skipped);
+        return Asr3m.EXIT_PARTIAL;
+      }
+    }
+    return 0;
+  }
+}
