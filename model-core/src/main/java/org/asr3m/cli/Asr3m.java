@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "asr3m", mixinStandardHelpOptions = true, versionProvider = Asr3m.Version.class,
     description = "3M-ASR: features, training, decoding and scoring for Conformer / MoE / 3M speech models.",
     subcommands = {FbankCommand.class, CmvnCommand.class, BuildUnitsCommand.class, TrainCommand.class,
-        DecodeCommand.class, ParamsCommand.class, CtcLossCommand.class, BenchCommand.class,
+        DecodeCommand.class, CerCommand.class, ParamsCommand.class, CtcLossCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Asr3m {
   /** Exit code for bad input (missing or malformed files, invalid options). */
