@@ -4,5 +4,5 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print throughput numbers (not pass/fail tests).",
-    subcommands = {BenchFbankCommand.class})
+    subcommands = {BenchFbankCommand.class, BenchTrainCommand.class, BenchDecodeCommand.class})
 final class BenchCommand {}

@@ -118,7 +118,7 @@ public final class Trainer {
           } else {
             listener.onSkippedStep(epoch, adam.step(), norm);
           }
-          zeroGradients(params);
+          GradientClipping.zero(params, !Double.isFinite(norm));
           long step = adam.step();
           if (step % conf.logInterval() == 0 || last) {
             double seconds = (System.nanoTime() - windowStart) / 1e9;
@@ -146,7 +146,7 @@ public final class Trainer {
       } finally {
         if (collector != null) {
           collector.close();
-          zeroGradients(params);
+          GradientClipping.zero(params, true);
         }
       }
       if (stop) {
@@ -208,13 +208,5 @@ public final class Trainer {
   private void save(Path dir, Checkpoint.State state) throws IOException {
     Checkpoint.save(dir, model, adam, state, run.recipeYaml(), run.unitsFile());
     listener.onCheckpoint(dir);
-  }
-
-  private static void zeroGradients(List<Parameter> params) {
-    for (Parameter p : params) {
-      try (NDArray g = p.getArray().getGradient()) {
-        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
-      }
-    }
   }
 }

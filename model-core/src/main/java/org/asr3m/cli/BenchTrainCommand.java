@@ -1,0 +1,100 @@
+package org.asr3m.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import org.asr3m.model.AsrModel;
+import org.asr3m.model.Batch;
+import org.asr3m.nn.ParameterNames;
+import org.asr3m.recipe.Recipe;
+import org.asr3m.train.Adam;
+import org.asr3m.train.GradientClipping;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train-step time (forward + backward + clipping + Adam) and frames/s for a fixed synthetic",
+        "batch, plus the process's resident memory before and after, to show it does not grow.",
+        "",
+        "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400",
+        ""})
+final class BenchTrainCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "RECIPE", description = "Recipe YAML.")
+  Path recipeFile;
+
+  @Option(names = "--vocab", defaultValue = "0", paramLabel = "V",
+      description = "Vocabulary size when the recipe has no output_dim.")
+  int vocab;
+
+  @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Utterances per batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--frames", defaultValue = "500", paramLabel = "T", description = "Frames per utterance (default: ${DEFAULT-VALUE}).")
+  int frames;
+
+  @Option(names = "--tokens", defaultValue = "20", paramLabel = "L", description = "Tokens per utterance (default: ${DEFAULT-VALUE}).")
+  int tokens;
+
+  @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Recipe recipe = Recipe.read(recipeFile);
+    if (vocab > 0) {
+      recipe = recipe.withVocab(vocab);
+    }
+    int v = recipe.vocab();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(1);
+      AsrModel model = new AsrModel(recipe);
+      model.initialize(m, DataType.FLOAT32, new Shape(1));
+      Adam adam = new Adam(ParameterNames.of(model), m);
+      ParameterStore ps = new ParameterStore(m, false);
+      var params = new ArrayList<>(adam.parameters().values());
+      long rssBefore = 0;
+      double total = 0;
+      for (int s = 0; s < steps + 2; s++) {
+        if (s == 2) {
+          rssBefore = Rss.kilobytes();
+        }
+        long t0 = System.nanoTime();
+        try (NDManager bm = m.newSubManager()) {
+          Batch b = new Batch(bm.randomNormal(new Shape(batch, frames, recipe.encoder().inputDim())),
+              bm.full(new Shape(batch), frames, DataType.INT64),
+              bm.randomInteger(2, v - 1, new Shape(batch, tokens), DataType.INT64),
+              bm.full(new Shape(batch), tokens, DataType.INT64));
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(model.loss(ps, b, true).total());
+          }
+          GradientClipping.clip(params, recipe.train().gradClip());
+          adam.update(1e-4);
+          GradientClipping.zero(params, false);
+        }
+        if (s >= 2) {
+          total += (System.nanoTime() - t0) / 1e9;
+        }
+      }
+      double step = total / steps;
+      out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads%n", recipeFile, batch,
+          frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
+      out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps)%n", step, batch * frames / step, steps);
+      out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps%n", rssBefore / 1024,
+          Rss.kilobytes() / 1024, steps);
+    }
+    return 0;
+  }
+}
