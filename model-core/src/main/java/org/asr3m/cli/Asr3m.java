@@ -23,11 +23,19 @@ public final class Asr3m {
 
   /** Runs a command line and returns the exit code (used by tests without spawning a JVM). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line with its output and errors going to the given writers. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     // DJL must not try to download native libraries: the PyTorch natives ship in the jar.
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    return commandLine().execute(args);
+    CommandLine cmd = commandLine();
+    cmd.setOut(out);
+    cmd.setErr(err);
+    return cmd.execute(args);
   }
 
   static CommandLine commandLine() {

@@ -66,10 +66,12 @@ final class BenchTrainCommand implements Callable<Integer> {
       ParameterStore ps = new ParameterStore(m, false);
       var params = new ArrayList<>(adam.parameters().values());
       long rssBefore = 0;
+      long heapBefore = 0;
       double total = 0;
       for (int s = 0; s < steps + 2; s++) {
         if (s == 2) {
           rssBefore = Rss.kilobytes();
+          heapBefore = Rss.committedHeapKilobytes();
         }
         long t0 = System.nanoTime();
         try (NDManager bm = m.newSubManager()) {
@@ -92,8 +94,11 @@ final class BenchTrainCommand implements Callable<Integer> {
       out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads%n", recipeFile, batch,
           frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
       out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps)%n", step, batch * frames / step, steps);
-      out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps%n", rssBefore / 1024,
-          Rss.kilobytes() / 1024, steps);
+      long rssAfter = Rss.kilobytes();
+      long heapAfter = Rss.committedHeapKilobytes();
+      out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps (JVM heap committed %d -> %d MiB;"
+          + " native and other %d -> %d MiB)%n", rssBefore / 1024, rssAfter / 1024, steps, heapBefore / 1024,
+          heapAfter / 1024, (rssBefore - heapBefore) / 1024, (rssAfter - heapAfter) / 1024);
     }
     return 0;
   }

@@ -8,6 +8,11 @@ import java.nio.file.Path;
 final class Rss {
   private Rss() {}
 
+  /** Heap memory the JVM has committed (part of the RSS even when it holds only garbage). */
+  static long committedHeapKilobytes() {
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
+  }
+
   static long kilobytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

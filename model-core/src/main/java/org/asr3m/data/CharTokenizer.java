@@ -17,7 +17,8 @@ public final class CharTokenizer {
 
   public static List<String> tokenize(String text) {
     List<String> out = new ArrayList<>();
-    String s = text.toUpperCase(Locale.ROOT);
+    // NFKC folds full-width forms (ＧＰＳ, １２) into ASCII so they map to the same units
+    String s = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC).toUpperCase(Locale.ROOT);
     int i = 0;
     while (i < s.length()) {
       int cp = s.codePointAt(i);
