@@ -1,0 +1,151 @@
+package org.asr3m.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.asr3m.Fixtures;
+import org.asr3m.data.Units;
+import org.asr3m.io.InputException;
+import org.asr3m.io.Npy;
+import org.asr3m.io.Npz;
+import org.asr3m.model.AsrModel;
+import org.asr3m.recipe.Recipe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on three real utterances with a very small model. */
+class TrainerTest {
+  private static final String RECIPE = """
+      encoder_conf: {output_size: 32, attention_heads: 4, linear_units: 64, num_blocks: 1, cnn_module_kernel: 5}
+      decoder_conf: {attention_heads: 4, linear_units: 64, num_blocks: 1}
+      dataset_conf:
+        filter_conf: {min_length: 10}
+        batch_conf: {max_frames_in_batch: 300}
+      optim_conf: {lr: 0.002}
+      scheduler_conf: {warmup_steps: 5}
+      accum_grad: 2
+      log_interval: 1
+      seed: 5
+      average_num: 2
+      """;
+
+  @TempDir
+  Path tmp;
+
+  private Path dataDir() throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("data"));
+    StringBuilder wav = new StringBuilder();
+    String[] texts = {"今天天气很好", "我们去北京", "你好"};
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 3; i++) {
+      wav.append("u").append(i).append(' ').append(Fixtures.path("audio/utt" + i + ".wav")).append('\n');
+      text.append("u").append(i).append(' ').append(texts[i - 1]).append('\n');
+    }
+    Files.writeString(d.resolve("wav.scp"), wav);
+    Files.writeString(d.resolve("text"), text);
+    return d;
+  }
+
+  /** Runs the loop; returns the parameters of the checkpoint it ends with. */
+  private Map<String, Npy.Array> run(Path exp, long maxSteps, int maxEpochs, Path resume) throws Exception {
+    Path recipeFile = tmp.resolve("recipe.yaml");
+    Files.writeString(recipeFile, RECIPE);
+    Path data = dataDir();
+    Path unitsFile = tmp.resolve("units.txt");
+    Units units = Units.build(List.of("今天天气很好", "我们去北京", "你好"));
+    units.write(unitsFile);
+    Recipe recipe = Recipe.read(recipeFile).withVocab(units.size());
+    ExperimentData train = ExperimentData.load(data, units, recipe, true);
+    ExperimentData dev = ExperimentData.load(data, units, recipe, false);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(11);
+      AsrModel model = new AsrModel(recipe);
+      model.initialize(m, DataType.FLOAT32, new Shape(1));
+      List<Long> steps = new ArrayList<>();
+      Trainer t = new Trainer(model, m, new TrainConfig(exp, RECIPE, unitsFile, maxEpochs, maxSteps), new TrainListener() {
+        @Override
+        public void onStep(int epoch, long step, double lr, Map<String, Double> losses, double norm, double fps) {
+          steps.add(step);
+          assertThat(losses).containsKeys("loss", "ctc", "att", "acc");
+        }
+      });
+      Path result = t.train(train.data(), train.plan(), dev.data(), dev.plan(), resume);
+      Path dir = result != null ? exp.resolve("step_" + maxSteps) : null;
+      if (maxSteps > 0 && Files.isDirectory(exp.resolve("step_" + maxSteps))) {
+        dir = exp.resolve("step_" + maxSteps);
+      } else {
+        dir = result;
+      }
+      assertThat(steps).isNotEmpty();
+      return Npz.read(dir.resolve("model.npz"));
+    }
+  }
+
+  @Test
+  void resumedRunEndsWithExactlyTheSameParameters() throws Exception {
+    // 3 utterances of 108–258 frames, batches ≤ 300 padded frames, accum 2: a few updates per epoch
+    Map<String, Npy.Array> straight = run(tmp.resolve("a"), 5, 10, null);
+    run(tmp.resolve("b"), 2, 10, null);
+    Path half = tmp.resolve("b/step_2");
+    assertThat(Checkpoint.readState(half).step()).isEqualTo(2);
+    Map<String, Npy.Array> resumed = run(tmp.resolve("b"), 5, 10, half);
+    assertThat(resumed.keySet()).isEqualTo(straight.keySet());
+    for (String k : straight.keySet()) {
+      assertThat(resumed.get(k).data()).as(k).containsExactly(straight.get(k).data());
+    }
+  }
+
+  @Test
+  void finishedRunAveragesTheBestEpochsAndCheckpointsAreSelfContained() throws Exception {
+    run(tmp.resolve("c"), 0, 3, null);
+    Path fin = tmp.resolve("c/final");
+    assertThat(fin.resolve("model.npz")).exists();
+    assertThat(fin.resolve("recipe.yaml")).exists();
+    assertThat(fin.resolve("units.txt")).exists();
+    List<Checkpoint.DevResult> dev = Checkpoint.readState(fin).dev();
+    assertThat(dev).hasSize(3);
+    // final = mean of the two epochs with the lowest dev CTC loss
+    List<Checkpoint.DevResult> sorted = new ArrayList<>(dev);
+    sorted.sort((x, y) -> Double.compare(x.ctc(), y.ctc()));
+    Map<String, Npy.Array> a = Npz.read(tmp.resolve("c/epoch_" + sorted.get(0).epoch() + "/model.npz"));
+    Map<String, Npy.Array> b = Npz.read(tmp.resolve("c/epoch_" + sorted.get(1).epoch() + "/model.npz"));
+    Map<String, Npy.Array> f = Npz.read(fin.resolve("model.npz"));
+    String key = "encoder.encoders.0.feed_forward.w_1.weight";
+    for (int i = 0; i < 10; i++) {
+      assertThat(f.get(key).data()[i]).isCloseTo((a.get(key).data()[i] + b.get(key).data()[i]) / 2,
+          org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      Checkpoint.Loaded loaded = Checkpoint.load(fin, m);
+      assertThat(loaded.units().size()).isEqualTo(14); // 11 characters + <blank>, <unk>, <sos/eos>
+    }
+  }
+
+  @Test
+  void checkpointFromAnotherRecipeIsRejectedWithTheDifferences() throws Exception {
+    run(tmp.resolve("d"), 1, 10, null);
+    Path other = tmp.resolve("other.yaml");
+    Files.writeString(other, RECIPE.replace("linear_units: 64, num_blocks: 1, cnn", "linear_units: 48, num_blocks: 1, cnn"));
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel model = new AsrModel(Recipe.read(other).withVocab(14));
+      model.initialize(m, DataType.FLOAT32, new Shape(1));
+      Map<String, ai.djl.nn.Parameter> before = new LinkedHashMap<>(org.asr3m.nn.ParameterNames.of(model));
+      float first = before.get("ctc.ctc_lo.weight").getArray().toFloatArray()[0];
+      assertThatThrownBy(() -> Checkpoint.loadParameters(tmp.resolve("d/step_1/model.npz"), model))
+          .isInstanceOf(InputException.class).hasMessageContaining("model.npz")
+          .hasMessageContaining("encoder.encoders.0.feed_forward.w_1.weight has shape (64, 32) in the checkpoint but the recipe builds (48, 32)");
+      // nothing was loaded half-way
+      assertThat(before.get("ctc.ctc_lo.weight").getArray().toFloatArray()[0]).isEqualTo(first);
+    }
+  }
+}
