@@ -74,6 +74,9 @@ public final class Trainer {
       startEpoch = s.epoch();
       skipBatches = s.batchInEpoch();
       devResults.addAll(s.dev());
+    } else {
+      // the untrained starting point (WeNet's init.pt): decodes to a baseline and documents the seed
+      save(run.outDir().resolve("init"), new Checkpoint.State(0, 0, 0, conf.seed(), List.of()));
     }
     int maxEpoch = run.maxEpochs() > 0 ? run.maxEpochs() : conf.maxEpoch();
     ParameterStore ps = new ParameterStore(manager, false);
