@@ -98,6 +98,8 @@ final class TrainCommand implements Callable<Integer> {
     Device dev0 = device == null ? null : Device.fromName(device);
     try (NDManager manager = dev0 == null ? NDManager.newBaseManager() : NDManager.newBaseManager(dev0)) {
       AsrModel model = new AsrModel(recipe);
+      // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
+      ai.djl.engine.Engine.getInstance().setRandomSeed((int) recipe.train().seed());
       model.initialize(manager, DataType.FLOAT32, new Shape(1));
       model.encoder().setCmvn(toFloat(stats.mean()), toFloat(stats.inverseStd()));
       Map<String, Long> params = ModelSize.parameters(model);
