@@ -151,13 +151,36 @@ final class TrainCommand implements Callable<Integer> {
   /** Prints one progress line per log interval and one per epoch. */
   static final class ProgressPrinter implements TrainListener {
     private final PrintWriter out;
+    /** A live bar only on a terminal; logs and CI get plain lines. */
+    private final boolean terminal = System.console() != null;
+    private boolean barShown;
 
     ProgressPrinter(PrintWriter out) {
       this.out = out;
     }
 
     @Override
+    public void onBatch(int epoch, int batch, int batches) {
+      if (!terminal) {
+        return;
+      }
+      int width = 30;
+      int done = batch * width / Math.max(1, batches);
+      out.printf("\repoch %d [%s%s] %d/%d batches", epoch, "#".repeat(done), ".".repeat(width - done), batch, batches);
+      out.flush();
+      barShown = true;
+    }
+
+    private void endBar() {
+      if (barShown) {
+        out.print("\r" + " ".repeat(70) + "\r");
+        barShown = false;
+      }
+    }
+
+    @Override
     public void onStep(int epoch, long step, double lr, Map<String, Double> losses, double gradNorm, double fps) {
+      endBar();
       StringBuilder sb = new StringBuilder();
       losses.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(String.format("%.4f", v)));
       out.printf("epoch %d step %d lr %.3e%s grad_norm %.3f frames/s %.0f%n", epoch, step, lr, sb, gradNorm, fps);
@@ -166,11 +189,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void onSkippedStep(int epoch, long step, double gradNorm) {
+      endBar();
       out.printf("epoch %d step %d: gradient norm %s is not finite; update skipped%n", epoch, step, gradNorm);
     }
 
     @Override
     public void onEpoch(int epoch, Checkpoint.DevResult dev, Path checkpoint) {
+      endBar();
       out.printf("epoch %d done: dev loss %.4f ctc %.4f att %.4f -> %s%n", epoch, dev.loss(), dev.ctc(), dev.att(),
           checkpoint);
       out.flush();

@@ -8,6 +8,9 @@ import java.util.Map;
  * callbacks run on the training thread; implementations should be quick.
  */
 public interface TrainListener {
+  /** After each batch's backward pass (for progress display). */
+  default void onBatch(int epoch, int batch, int batches) {}
+
   /** After each optimiser update. */
   default void onStep(int epoch, long step, double lr, Map<String, Double> losses, double gradNorm,
       double framesPerSecond) {}

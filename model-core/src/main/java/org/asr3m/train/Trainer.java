@@ -108,6 +108,7 @@ public final class Trainer {
             windowFrames += batch.featLens().sum().getLong();
           }
           accumulated++;
+          listener.onBatch(epoch, bi + 1, batches.size());
           boolean last = bi == batches.size() - 1;
           if (accumulated < conf.accumGrad() && !last) {
             continue;
