@@ -1,6 +1,5 @@
 package org.asr3m.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -60,9 +59,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         model = Checkpoint.load(checkpoint, m).model();
       } else {
         Recipe r = Recipe.read(recipeFile);
-        model = new AsrModel(vocab > 0 ? r.withVocab(vocab) : r);
-        Engine.getInstance().setRandomSeed(1);
-        model.initialize(m, DataType.FLOAT32, new Shape(1));
+        model = AsrModel.create(vocab > 0 ? r.withVocab(vocab) : r, m, 1);
       }
       Recognizer rec = new Recognizer(model, new Recognizer.Options(Recognizer.Mode.parse(mode), 10, 0.5, 0, chunkSize, -1));
       ParameterStore ps = new ParameterStore(m, false);

@@ -59,9 +59,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
     int v = recipe.vocab();
     try (NDManager m = NDManager.newBaseManager()) {
-      Engine.getInstance().setRandomSeed(1);
-      AsrModel model = new AsrModel(recipe);
-      model.initialize(m, DataType.FLOAT32, new Shape(1));
+      AsrModel model = AsrModel.create(recipe, m, 1);
       Adam adam = new Adam(ParameterNames.of(model), m);
       ParameterStore ps = new ParameterStore(m, false);
       var params = new ArrayList<>(adam.parameters().values());

@@ -2,8 +2,6 @@ package org.asr3m.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,10 +95,8 @@ final class TrainCommand implements Callable<Integer> {
     report(err, devDir, dev);
     Device dev0 = device == null ? null : Device.fromName(device);
     try (NDManager manager = dev0 == null ? NDManager.newBaseManager() : NDManager.newBaseManager(dev0)) {
-      AsrModel model = new AsrModel(recipe);
       // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
-      ai.djl.engine.Engine.getInstance().setRandomSeed((int) recipe.train().seed());
-      model.initialize(manager, DataType.FLOAT32, new Shape(1));
+      AsrModel model = AsrModel.create(recipe, manager, recipe.train().seed());
       model.encoder().setCmvn(toFloat(stats.mean()), toFloat(stats.inverseStd()));
       Map<String, Long> params = ModelSize.parameters(model);
       out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),

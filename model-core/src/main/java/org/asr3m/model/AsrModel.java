@@ -42,6 +42,17 @@ public final class AsrModel extends Layer {
     this.attentionLoss = new LabelSmoothingLoss(vocab, recipe.model().lsmWeight(), recipe.model().lengthNormalizedLoss());
   }
 
+  /**
+   * Builds the model of {@code recipe} with its weights allocated in {@code manager} and drawn
+   * from a generator seeded with {@code seed} (so a recipe always starts from the same weights).
+   */
+  public static AsrModel create(Recipe recipe, ai.djl.ndarray.NDManager manager, long seed) {
+    AsrModel model = new AsrModel(recipe);
+    ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+    model.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1));
+    return model;
+  }
+
   public Recipe recipe() {
     return recipe;
   }

@@ -78,8 +78,7 @@ public final class Checkpoint {
     }
     org.asr3m.data.Units units = org.asr3m.data.Units.read(dir.resolve("units.txt"));
     org.asr3m.recipe.Recipe recipe = org.asr3m.recipe.Recipe.read(dir.resolve("recipe.yaml")).withVocab(units.size());
-    org.asr3m.model.AsrModel model = new org.asr3m.model.AsrModel(recipe);
-    model.initialize(manager, DataType.FLOAT32, new Shape(1));
+    org.asr3m.model.AsrModel model = org.asr3m.model.AsrModel.create(recipe, manager, recipe.train().seed());
     loadParameters(dir.resolve("model.npz"), model);
     return new Loaded(model, recipe, units);
   }

@@ -3,10 +3,7 @@ package org.asr3m.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,9 +65,7 @@ class TrainerTest {
     ExperimentData train = ExperimentData.load(data, units, recipe, true);
     ExperimentData dev = ExperimentData.load(data, units, recipe, false);
     try (NDManager m = NDManager.newBaseManager()) {
-      Engine.getInstance().setRandomSeed(11);
-      AsrModel model = new AsrModel(recipe);
-      model.initialize(m, DataType.FLOAT32, new Shape(1));
+      AsrModel model = AsrModel.create(recipe, m, 11);
       List<Long> steps = new ArrayList<>();
       Trainer t = new Trainer(model, m, new TrainConfig(exp, RECIPE, unitsFile, maxEpochs, maxSteps), new TrainListener() {
         @Override
@@ -137,8 +132,7 @@ class TrainerTest {
     Path other = tmp.resolve("other.yaml");
     Files.writeString(other, RECIPE.replace("linear_units: 64, num_blocks: 1, cnn", "linear_units: 48, num_blocks: 1, cnn"));
     try (NDManager m = NDManager.newBaseManager()) {
-      AsrModel model = new AsrModel(Recipe.read(other).withVocab(14));
-      model.initialize(m, DataType.FLOAT32, new Shape(1));
+      AsrModel model = AsrModel.create(Recipe.read(other).withVocab(14), m, 1);
       Map<String, ai.djl.nn.Parameter> before = new LinkedHashMap<>(org.asr3m.nn.ParameterNames.of(model));
       float first = before.get("ctc.ctc_lo.weight").getArray().toFloatArray()[0];
       assertThatThrownBy(() -> Checkpoint.loadParameters(tmp.resolve("d/step_1/model.npz"), model))
