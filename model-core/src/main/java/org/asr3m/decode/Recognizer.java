@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.asr3m.model.AsrModel;
 import org.asr3m.nn.ConformerEncoder;
-import org.asr3m.nn.EncoderContext;
 
 /**
  * Batch decoding with a trained model: one batched encoder pass, CTC log-probabilities copied to
@@ -53,8 +52,8 @@ public final class Recognizer {
 
   /** Best hypothesis per utterance of the batch. */
   public List<Hypothesis> decode(ParameterStore ps, NDArray feats, NDArray featLens) {
-    ConformerEncoder.Output enc = model.encoder().forward(ps, feats, featLens, new EncoderContext(), false,
-        options.chunkSize(), options.leftChunks());
+    ConformerEncoder.Output enc = model.encode(ps, feats, featLens, false, options.chunkSize(), options.leftChunks())
+        .output();
     NDArray logProbs = model.ctc().logits(ps, enc.out(), false).logSoftmax(2);
     long b = logProbs.getShape().get(0);
     int t = (int) logProbs.getShape().get(1);

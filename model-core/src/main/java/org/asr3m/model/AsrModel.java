@@ -9,7 +9,15 @@ import java.util.List;
 import org.asr3m.loss.CtcLoss;
 import org.asr3m.loss.JointLoss;
 import org.asr3m.loss.LabelSmoothingLoss;
+import java.util.function.IntFunction;
+import org.asr3m.moe.EmbeddingNetwork;
+import org.asr3m.moe.MoeFeedForward;
+import org.asr3m.moe.MoeLoss;
+import org.asr3m.moe.MoeRouting;
 import org.asr3m.nn.AttentionDecoder;
+import org.asr3m.nn.EncoderConfig;
+import org.asr3m.nn.FeedForward;
+import org.asr3m.nn.PositionwiseModule;
 import org.asr3m.nn.BiTransformerDecoder;
 import org.asr3m.nn.ConformerEncoder;
 import org.asr3m.nn.CtcHead;
@@ -30,16 +38,35 @@ public final class AsrModel extends Layer {
   private final CtcHead ctc;
   private final LabelSmoothingLoss attentionLoss;
   private final int sosEos;
+  private final EmbeddingNetwork embedding;
+  private final MultiLevelDecoders multiLevel;
 
   public AsrModel(Recipe recipe) {
     this.recipe = recipe;
     int vocab = recipe.vocab();
     this.sosEos = vocab - 1;
-    this.encoder = addChildBlock("encoder", new ConformerEncoder(recipe.encoder()));
+    Recipe.MoeConf moe = recipe.moe();
+    EncoderConfig ec = recipe.encoder();
+    if (moe == null) {
+      this.encoder = addChildBlock("encoder", new ConformerEncoder(ec));
+    } else {
+      int embDim = moe.embeddingRouter() ? recipe.embedding().outputSize() : 0;
+      MoeFeedForward.Gating gating = moe.topKSoftmax() ? MoeFeedForward.Gating.TOP_K_SOFTMAX
+          : MoeFeedForward.Gating.PROBABILITY;
+      IntFunction<PositionwiseModule> dense = i -> new FeedForward(ec.outputSize(), ec.linearUnits(), ec.dropoutRate(),
+          FeedForward.Act.SWISH);
+      IntFunction<PositionwiseModule> experts = i -> new MoeFeedForward(i, ec.outputSize(), ec.linearUnits(),
+          moe.numExperts(), moe.topK(), embDim, gating, ec.dropoutRate());
+      this.encoder = addChildBlock("encoder", new ConformerEncoder(ec, experts, moe.secondOnly() ? dense : experts));
+    }
     this.decoder = addChildBlock("decoder", recipe.decoder().bidirectional()
         ? new BiTransformerDecoder(recipe.decoder()) : new TransformerDecoder(recipe.decoder(), recipe.decoder().numBlocks()));
     this.ctc = addChildBlock("ctc", new CtcHead(recipe.encoder().outputSize(), vocab, recipe.encoder().dropoutRate()));
     this.attentionLoss = new LabelSmoothingLoss(vocab, recipe.model().lsmWeight(), recipe.model().lengthNormalizedLoss());
+    this.embedding = recipe.embedding() == null ? null
+        : addChildBlock("embedding", new EmbeddingNetwork(recipe.embedding(), vocab));
+    this.multiLevel = recipe.decoderLevels().length == 0 ? null
+        : addChildBlock("multi_level", new MultiLevelDecoders(recipe.decoder(), recipe.decoderLevels()));
   }
 
   /**
@@ -73,10 +100,43 @@ public final class AsrModel extends Layer {
     return sosEos;
   }
 
-  /** Training/validation losses for a batch. */
+  public EmbeddingNetwork embedding() {
+    return embedding;
+  }
+
+  /** The encoder pass with whatever the model needs around it (the routing embedding for MoE layers). */
+  public Encoded encode(ParameterStore ps, NDArray feats, NDArray featLens, boolean training, int chunkSize,
+      int leftChunks, int... capture) {
+    EncoderContext ctx = new EncoderContext();
+    ConformerEncoder.Output emb = null;
+    if (embedding != null) {
+      emb = embedding.forward(ps, feats, featLens, training, chunkSize, leftChunks);
+      ctx.routingEmbedding(emb.out());
+    }
+    return new Encoded(encoder.forward(ps, feats, featLens, ctx, training, chunkSize, leftChunks, capture), emb, ctx);
+  }
+
+  /**
+   * One encoder pass.
+   *
+   * @param output the encoder's output
+   * @param embedding the embedding network's output (null without one)
+   * @param context what the MoE layers reported
+   */
+  public record Encoded(ConformerEncoder.Output output, ConformerEncoder.Output embedding, EncoderContext context) {
+    public List<MoeRouting> routing() {
+      return context.reports(MoeRouting.class);
+    }
+  }
+
+  /**
+   * Training/validation losses for a batch: eq. (12), L = L_MoE + L_joint, where L_joint is eq. (11)
+   * over the main and the multi-level decoders and L_MoE is eq. (10) (absent for a dense model).
+   */
   public Losses loss(ParameterStore ps, Batch batch, boolean training) {
-    ConformerEncoder.Output enc = encoder.forward(ps, batch.feats(), batch.featLens(), new EncoderContext(), training,
-        0, -1);
+    Encoded encoded = encode(ps, batch.feats(), batch.featLens(), training, 0, -1,
+        multiLevel == null ? new int[0] : multiLevel.levels());
+    ConformerEncoder.Output enc = encoded.output();
     float eta = recipe.model().ctcWeight();
     NDArray ctcLoss = null;
     if (eta > 0) {
@@ -96,9 +156,27 @@ public final class AsrModel extends Layer {
       }
       levels.add(JointLoss.attention(l2r, r2l, rw));
       acc = LabelSmoothingLoss.accuracy(logits, t.ysOut());
+      if (multiLevel != null) {
+        levels.addAll(multiLevel.losses(ps, enc.intermediates(), enc.mask(), t, attentionLoss, rw, training));
+      }
     }
     NDArray total = JointLoss.combine(eta, ctcLoss, levels);
-    return new Losses(total).term("ctc", ctcLoss).term("att", levels.isEmpty() ? null : levels.get(0)).term("acc", acc);
+    Losses losses = new Losses(total).term("ctc", ctcLoss).term("att", levels.isEmpty() ? null : levels.get(0))
+        .term("acc", acc);
+    for (int i = 1; i < levels.size(); i++) {
+      losses.term("att_level" + i, levels.get(i));
+    }
+    Recipe.MoeConf moe = recipe.moe();
+    if (moe != null) {
+      NDArray embCtc = embedding != null && moe.gamma() > 0
+          ? embedding.ctcLoss(ps, encoded.embedding(), batch.targets(), batch.targetLens(), training) : null;
+      MoeLoss moeLoss = MoeLoss.of(encoded.routing(), embCtc, moe.alpha(), moe.beta(), moe.gamma());
+      if (moeLoss.total() != null) {
+        losses = new Losses(total.add(moeLoss.total()), losses.terms());
+      }
+      losses.term("moe_ls", moeLoss.sparsity()).term("moe_lm", moeLoss.importance()).term("emb_ctc", embCtc);
+    }
+    return losses;
   }
 
   @Override

@@ -43,10 +43,19 @@ public final class ModelSize {
     long frames = FRAMES_PER_SECOND;
     long encFrames = org.asr3m.nn.Conv2dSubsampling4.outputLength(frames);
     long macs = model.encoder().macs(frames) + model.ctc().macsPerFrame() * encFrames;
+    if (model.embedding() != null) {
+      macs += model.embedding().macs(frames); // the routers need e at inference too
+    }
     return 2 * macs;
   }
 
   private static String component(String path) {
+    if (path.contains(".experts.")) {
+      return "encoder.experts";
+    }
+    if (path.contains(".router.")) {
+      return "encoder.routers";
+    }
     String[] parts = path.split("\\.");
     if (parts[0].equals("encoder") && parts.length > 2) {
       return parts[1].equals("encoders") ? "encoder.blocks" : "encoder." + parts[1];

@@ -31,7 +31,33 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param train optimisation settings
  */
 public record Recipe(Path file, int outputDim, EncoderConfig encoder, String decoderType, DecoderConfig decoder,
-    ModelConf model, DataConf data, TrainConf train) {
+    ModelConf model, DataConf data, TrainConf train, String modelType, MoeConf moe, EncoderConfig embedding,
+    int[] decoderLevels) {
+
+  /** The model families a recipe can build ({@code model:}). */
+  public static final String CONFORMER = "conformer";
+  public static final String CONFORMER_MOE = "conformer_moe";
+  public static final String THREE_M = "3m";
+  public static final String U2PP_MOE = "u2pp_moe";
+
+  /**
+   * moe_conf: the mixture-of-experts layers.
+   *
+   * @param numExperts N
+   * @param topK experts per frame (1 for SpeechMoE/3M)
+   * @param layers which FFNs become MoE layers: "second" (3M), "both", or "all" (= both, U2++ MoE's wording)
+   * @param embeddingRouter routers read the shared embedding (3M) or only the layer input (U2++)
+   * @param topKSoftmax gate with a softmax over the k selected logits (U2++) instead of the full softmax (3M)
+   * @param alpha α of L_s, eq. (10)
+   * @param beta β of L_m
+   * @param gamma γ of the embedding network's CTC loss L_e
+   */
+  public record MoeConf(int numExperts, int topK, String layers, boolean embeddingRouter, boolean topKSoftmax,
+      float alpha, float beta, float gamma) {
+    public boolean secondOnly() {
+      return layers.equals("second");
+    }
+  }
 
   /** model_conf: η and the attention-loss settings. */
   public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight) {}
@@ -136,8 +162,52 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
 
     DataConf data = parseData(y.section("dataset_conf"), inputDim);
     TrainConf train = parseTrain(y);
+    String modelType = y.choice("model", CONFORMER, CONFORMER, CONFORMER_MOE, THREE_M, U2PP_MOE);
+    MoeConf moe = null;
+    EncoderConfig embedding = null;
+    int[] levels = new int[0];
+    YamlSection mo = y.section("moe_conf");
+    YamlSection em = y.section("embedding_conf");
+    YamlSection ml = y.section("multi_level_conf");
+    if (!modelType.equals(CONFORMER)) {
+      boolean u2pp = modelType.equals(U2PP_MOE);
+      int experts = mo.integer("num_experts", 16, 1, 100000);
+      int topK = mo.integer("top_k", u2pp ? 2 : 1, 1, experts);
+      moe = new MoeConf(experts, topK, mo.choice("moe_layers", u2pp ? "all" : "second", "second", "both", "all"),
+          mo.choice("router_input", u2pp ? "layer" : "embedding", "embedding", "layer").equals("embedding"),
+          mo.choice("gating", u2pp ? "top_k_softmax" : "probability", "probability", "top_k_softmax")
+              .equals("top_k_softmax"),
+          mo.number("alpha", u2pp ? 0 : 0.15, 0, 1000), mo.number("beta", u2pp ? 0 : 0.15, 0, 1000),
+          mo.number("gamma", u2pp ? 0 : 0.01, 0, 1000));
+      if (moe.embeddingRouter()) {
+        embedding = new EncoderConfig(inputDim, em.integer("output_size", outputSize, 1, 65536),
+            em.integer("attention_heads", heads, 1, 1024), em.integer("linear_units", linearUnits, 1, 1 << 20),
+            em.integer("num_blocks", 6, 1, 1000), em.number("dropout_rate", dropout, 0, 0.99),
+            em.number("positional_dropout_rate", posDropout, 0, 0.99),
+            em.number("attention_dropout_rate", attDropout, 0, 0.99), em.integer("cnn_module_kernel", kernel, 1, 1001),
+            true, true, cnnNorm.equals("layer_norm"));
+        if (embedding.outputSize() % embedding.attentionHeads() != 0) {
+          throw em.error("attention_heads", "must divide output_size " + embedding.outputSize());
+        }
+      } else if (em.has("num_blocks") || em.has("output_size")) {
+        throw em.error("embedding_conf needs moe_conf.router_input: embedding");
+      }
+    }
+    mo.finish();
+    em.finish();
+    if (modelType.equals(THREE_M) || ml.has("levels")) {
+      // multi-level: extra attention decoders on the outputs of these (1-based) encoder blocks
+      int n = enc.numBlocks();
+      levels = ml.integers("levels", new int[] {n / 3, 2 * n / 3});
+      for (int l : levels) {
+        if (l < 1 || l >= n) {
+          throw ml.error("levels", "must name blocks between 1 and " + (n - 1) + " (the top block has the main decoder)");
+        }
+      }
+    }
+    ml.finish();
     y.finish();
-    return new Recipe(file, outputDim, enc, decoderType, dec, model, data, train);
+    return new Recipe(file, outputDim, enc, decoderType, dec, model, data, train, modelType, moe, embedding, levels);
   }
 
   private static DataConf parseData(YamlSection ds, int inputDim) {
@@ -205,7 +275,8 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     DecoderConfig nd = new DecoderConfig(vocab, d.dim(), d.attentionHeads(), d.linearUnits(), d.numBlocks(),
         d.rNumBlocks(), d.dropoutRate(), d.positionalDropoutRate(), d.selfAttentionDropoutRate(),
         d.srcAttentionDropoutRate());
-    return new Recipe(file, vocab, encoder, decoderType, nd, model, data, train);
+    return new Recipe(file, vocab, encoder, decoderType, nd, model, data, train, modelType, moe, embedding,
+        decoderLevels);
   }
 
   public int vocab() {

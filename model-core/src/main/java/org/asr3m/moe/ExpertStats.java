@@ -1,0 +1,59 @@
+package org.asr3m.moe;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Expert utilisation per layer, accumulated over batches: frames routed to each expert (top-1)
+ * and the mean router entropy per frame. This is what the UI's utilisation heat-map shows; a
+ * collapsed router shows as one hot column and low entropy.
+ */
+public final class ExpertStats {
+  private final Map<Integer, long[]> frames = new TreeMap<>();
+  private final Map<Integer, double[]> entropy = new TreeMap<>(); // {sum of entropies, frames}
+
+  /** Adds one forward pass (reads the router probabilities back to the host for the entropy). */
+  public void add(List<MoeRouting> routing) {
+    for (MoeRouting r : routing) {
+      long[] acc = frames.computeIfAbsent(r.layer(), k -> new long[r.framesPerExpert().length]);
+      for (int e = 0; e < acc.length; e++) {
+        acc[e] += r.framesPerExpert()[e];
+      }
+      try (NDArray logp = r.probs().add(1e-12f).log(); NDArray h = r.probs().mul(logp).sum(new int[] {1}).neg();
+          NDArray masked = h.mul(r.valid()); NDArray sum = masked.sum(); NDArray count = r.valid().sum()) {
+        double[] e = entropy.computeIfAbsent(r.layer(), k -> new double[2]);
+        e[0] += sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        e[1] += count.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+      }
+    }
+  }
+
+  /** Per layer: frames routed to each expert. */
+  public Map<Integer, long[]> framesPerExpert() {
+    return frames;
+  }
+
+  /** Per layer: mean router entropy (nats) over real frames. */
+  public Map<Integer, Double> meanEntropy() {
+    Map<Integer, Double> out = new TreeMap<>();
+    entropy.forEach((k, v) -> out.put(k, v[1] == 0 ? 0 : v[0] / v[1]));
+    return out;
+  }
+
+  /** Rows "layer e0 e1 … entropy" for logs and files. */
+  public List<String> table() {
+    List<String> rows = new ArrayList<>();
+    Map<Integer, Double> h = meanEntropy();
+    frames.forEach((layer, counts) -> {
+      StringBuilder sb = new StringBuilder().append(layer);
+      for (long c : counts) {
+        sb.append(' ').append(c);
+      }
+      rows.add(sb.append(String.format(" %.4f", h.get(layer))).toString());
+    });
+    return rows;
+  }
+}
