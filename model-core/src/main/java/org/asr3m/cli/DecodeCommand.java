@@ -41,7 +41,7 @@ final class DecodeCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--mode", defaultValue = "attention_rescoring", paramLabel = "MODE",
-      description = "ctc_greedy_search, ctc_prefix_beam_search or attention_rescoring (default: ${DEFAULT-VALUE}).")
+      description = "ctc_greedy_search, ctc_prefix_beam_search, attention or attention_rescoring (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(names = "--beam", defaultValue = "10", paramLabel = "N", description = "Beam size (default: ${DEFAULT-VALUE}).")

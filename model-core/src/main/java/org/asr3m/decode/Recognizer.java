@@ -18,7 +18,7 @@ import org.asr3m.nn.ConformerEncoder;
 public final class Recognizer {
   /** WeNet's decoding mode names. */
   public enum Mode {
-    CTC_GREEDY_SEARCH, CTC_PREFIX_BEAM_SEARCH, ATTENTION_RESCORING;
+    CTC_GREEDY_SEARCH, CTC_PREFIX_BEAM_SEARCH, ATTENTION, ATTENTION_RESCORING;
 
     public static Mode parse(String s) {
       for (Mode m : values()) {
@@ -67,6 +67,9 @@ public final class Recognizer {
       switch (options.mode()) {
         case CTC_GREEDY_SEARCH -> out.add(CtcGreedy.decode(utt, frames, v));
         case CTC_PREFIX_BEAM_SEARCH -> out.add(CtcPrefixBeamSearch.search(utt, frames, v, options.beam()).get(0));
+        case ATTENTION -> out.add(AttentionBeamSearch.search(ps, model.decoder(),
+            enc.out().get(new NDIndex("{}:{}", i, i + 1)), enc.mask().get(new NDIndex("{}:{}", i, i + 1)),
+            model.sosEos(), options.beam(), frames));
         case ATTENTION_RESCORING -> {
           List<Hypothesis> nbest = CtcPrefixBeamSearch.search(utt, frames, v, options.beam());
           NDArray mem = enc.out().get(new NDIndex("{}:{}", i, i + 1));
