@@ -1,0 +1,97 @@
+package org.asr3m.moe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.asr3m.model.AsrModel;
+import org.asr3m.model.Batch;
+import org.asr3m.model.Losses;
+import org.asr3m.nn.ParameterNames;
+import org.asr3m.recipe.Recipe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MoeModelTest {
+  private static final String DENSE = """
+      output_dim: 12
+      encoder_conf: {output_size: 16, attention_heads: 2, linear_units: 32, num_blocks: 3, cnn_module_kernel: 3}
+      decoder_conf: {attention_heads: 2, linear_units: 32, num_blocks: 1}
+      """;
+
+  @TempDir
+  Path tmp;
+
+  private Recipe recipe(String extra) throws Exception {
+    return Recipe.read(Files.writeString(tmp.resolve("r" + extra.hashCode() + ".yaml"), DENSE + extra));
+  }
+
+  private static Batch batch(NDManager m) {
+    m.getEngine().setRandomSeed(9);
+    return new Batch(m.randomNormal(new Shape(2, 40, 80)), m.create(new long[] {40, 31}),
+        m.create(new long[][] {{3, 4, 5}, {6, 7, -1}}), m.create(new long[] {3, 2}));
+  }
+
+  /** With one expert the router's softmax is 1: the MoE model computes the dense model exactly. */
+  @Test
+  void oneExpertEqualsTheDenseConformerWithTheSameWeights() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel dense = AsrModel.create(recipe(""), m, 1);
+      AsrModel moe = AsrModel.create(recipe("model: conformer_moe\nmoe_conf: {num_experts: 1, router_input: layer,"
+          + " alpha: 0, beta: 0, gamma: 0}\n"), m, 2);
+      Map<String, Parameter> d = ParameterNames.of(dense);
+      for (Map.Entry<String, Parameter> e : ParameterNames.of(moe).entrySet()) {
+        String base = e.getKey().replace(".experts.0.", ".");
+        if (d.containsKey(base)) {
+          e.getValue().getArray().set(d.get(base).getArray().toFloatArray());
+        }
+      }
+      ParameterStore ps = new ParameterStore(m, false);
+      Batch b = batch(m);
+      var denseOut = dense.encode(ps, b.feats(), b.featLens(), false, 0, -1).output();
+      var moeOut = moe.encode(ps, b.feats(), b.featLens(), false, 0, -1).output();
+      // padding frames differ (the MoE layer does not run experts on them); real frames must not
+      NDArray real = denseOut.mask().squeeze(1).expandDims(2).toType(DataType.FLOAT32, false);
+      float[] want = denseOut.out().mul(real).toFloatArray();
+      float[] got = moeOut.out().mul(real).toFloatArray();
+      assertThat(got).containsExactly(want, org.assertj.core.data.Offset.offset(1e-5f));
+      Losses l = moe.loss(ps, b, false);
+      assertThat(l.total().getFloat()).isCloseTo(dense.loss(ps, b, false).total().getFloat(),
+          org.assertj.core.data.Offset.offset(1e-4f));
+    }
+  }
+
+  @Test
+  void threeMModelHasEmbeddingRoutersAndMultiLevelLosses() throws Exception {
+    Recipe r = recipe("model: 3m\nmoe_conf: {num_experts: 4}\nembedding_conf: {output_size: 8, attention_heads: 2,"
+        + " linear_units: 16, num_blocks: 1}\n");
+    assertThat(r.decoderLevels()).containsExactly(1, 2);
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel model = AsrModel.create(r, m, 3);
+      Map<String, Parameter> p = ParameterNames.of(model);
+      assertThat(p).containsKeys("encoder.encoders.0.feed_forward.experts.3.w_1.weight",
+          "encoder.encoders.0.feed_forward.router.w_r.weight", "embedding.encoder.encoders.0.self_attn.linear_q.weight",
+          "embedding.ctc.ctc_lo.weight", "multi_level.decoders.1.output_layer.weight");
+      // the router reads concat(e, o): 8 + 16 inputs, 4 experts, no bias
+      assertThat(p.get("encoder.encoders.0.feed_forward.router.w_r.weight").getShape()).isEqualTo(new Shape(4, 24));
+      assertThat(p).doesNotContainKey("encoder.encoders.0.feed_forward.router.w_r.bias");
+      // only the second FFN is an MoE layer (3M); the macaron FFN stays dense
+      assertThat(p).containsKey("encoder.encoders.0.feed_forward_macaron.w_1.weight");
+      Losses l = model.loss(new ParameterStore(m, false), batch(m), true);
+      assertThat(l.terms()).containsKeys("ctc", "att", "att_level1", "att_level2", "moe_ls", "moe_lm", "emb_ctc");
+      // L_s over 3 layers lies in [3, 3·√4]; L_m over 3 layers in [3, 3·4]
+      assertThat(l.terms().get("moe_ls").getFloat()).isBetween(3f, 6f);
+      assertThat(l.terms().get("moe_lm").getFloat()).isBetween(3f, 12f);
+      NDArray total = l.total();
+      assertThat(total.getDataType()).isEqualTo(DataType.FLOAT32);
+      assertThat(Float.isFinite(total.getFloat())).isTrue();
+    }
+  }
+}
