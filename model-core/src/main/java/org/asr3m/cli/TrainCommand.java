@@ -59,6 +59,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Resume from a checkpoint directory.")
   Path resume;
 
+  @Option(names = "--init-from", paramLabel = "CHECKPOINT",
+      description = "Start from a dense base checkpoint: matching weights copied, every MoE expert a copy of the"
+          + " base FFN in its slot, routers random (the 3M recipe's initialisation).")
+  Path initFrom;
+
+  @Option(names = "--init-embedding", paramLabel = "CHECKPOINT",
+      description = "Pretrained embedding network (encoder + CTC head of a model: conformer checkpoint).")
+  Path initEmbedding;
+
   @Option(names = "--max-epochs", paramLabel = "N", defaultValue = "0",
       description = "Override the recipe's max_epoch.")
   int maxEpochs;
@@ -98,6 +107,19 @@ final class TrainCommand implements Callable<Integer> {
       // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
       AsrModel model = AsrModel.create(recipe, manager, recipe.train().seed());
       model.encoder().setCmvn(toFloat(stats.mean()), toFloat(stats.inverseStd()));
+      if (model.embedding() != null) {
+        model.embedding().encoder().setCmvn(toFloat(stats.mean()), toFloat(stats.inverseStd()));
+      }
+      if (initEmbedding != null && initFrom == null) {
+        throw new IllegalArgumentException("--init-embedding goes with --init-from (the dense base model)");
+      }
+      if (initFrom != null && resume == null) {
+        Checkpoint.InitReport r = Checkpoint.initFrom(initFrom, initEmbedding, model);
+        out.printf("initialised from %s: %d tensors copied, %d expert tensors from the base FFNs, %d embedding-network"
+            + " tensors; %d left random%s%n", initFrom, r.copied(), r.experts(), r.embedding(), r.random().size(),
+            r.random().isEmpty() ? "" : " (" + String.join(", ", r.random().subList(0, Math.min(6, r.random().size())))
+                + (r.random().size() > 6 ? ", …" : "") + ")");
+      }
       Map<String, Long> params = ModelSize.parameters(model);
       out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
           manager.getDevice(), train.data().examples().size(), dev.data().examples().size());

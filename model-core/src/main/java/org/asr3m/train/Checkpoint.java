@@ -139,6 +139,52 @@ public final class Checkpoint {
     }
   }
 
+  /** What {@link #initFrom} copied and what it left at its random initialisation. */
+  public record InitReport(int copied, int experts, int embedding, java.util.List<String> random) {}
+
+  /**
+   * Initialises an MoE/3M model the way the reference recipe does: every parameter whose name and
+   * shape exist in the dense base checkpoint is copied; every expert of an MoE layer starts as a
+   * copy of the base block's FFN in the same slot ({@code …feed_forward.experts.k.w_1} ←
+   * {@code …feed_forward.w_1}); the embedding network comes from the pretrained embedding
+   * checkpoint's encoder and CTC head; routers (and anything else new) keep their random values.
+   *
+   * @param embeddingDir pretrained embedding network (a {@code model: conformer} checkpoint), or null
+   */
+  public static InitReport initFrom(Path baseDir, Path embeddingDir, Block model) {
+    Map<String, Npy.Array> base = Npz.read(baseDir.resolve("model.npz"));
+    Map<String, Npy.Array> emb = embeddingDir == null ? Map.of() : Npz.read(embeddingDir.resolve("model.npz"));
+    int copied = 0;
+    int experts = 0;
+    int embedding = 0;
+    List<String> random = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : ParameterNames.of(model).entrySet()) {
+      String name = e.getKey();
+      Shape shape = e.getValue().getArray().getShape();
+      Npy.Array src;
+      if (name.startsWith("embedding.")) {
+        src = match(emb.get(name.substring("embedding.".length())), shape);
+        embedding += src == null ? 0 : 1;
+      } else if (name.contains(".experts.")) {
+        src = match(base.get(name.replaceFirst("\\.experts\\.\\d+\\.", ".")), shape);
+        experts += src == null ? 0 : 1;
+      } else {
+        src = match(base.get(name), shape);
+        copied += src == null ? 0 : 1;
+      }
+      if (src == null) {
+        random.add(name);
+      } else {
+        e.getValue().getArray().set(src.data());
+      }
+    }
+    return new InitReport(copied, experts, embedding, random);
+  }
+
+  private static Npy.Array match(Npy.Array a, Shape shape) {
+    return a != null && new Shape(toLong(a.shape())).equals(shape) ? a : null;
+  }
+
   /** Reads the optimizer moments of a training checkpoint. */
   public static Map<String, float[]> readOptimizer(Path dir) {
     Map<String, float[]> out = new LinkedHashMap<>();

@@ -68,6 +68,39 @@ class MoeModelTest {
     }
   }
 
+  /**
+   * The 3M recipe's initialisation from a dense base: all experts are copies of the base FFN, so
+   * whichever expert the (random) router picks computes the base FFN; the layer output is that
+   * times the gate probability (eq. 7).
+   */
+  @Test
+  void expertsInitialisedFromTheDenseBaseAllComputeTheBaseFfn() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel dense = AsrModel.create(recipe(""), m, 1);
+      Path units = Files.writeString(tmp.resolve("units.txt"), "");
+      org.asr3m.train.Checkpoint.save(tmp.resolve("base"), dense, null,
+          new org.asr3m.train.Checkpoint.State(1, 1, 0, 1, java.util.List.of()), DENSE, units);
+      AsrModel moe = AsrModel.create(recipe("model: conformer_moe\nmoe_conf: {num_experts: 4, router_input: layer}\n"),
+          m, 2);
+      org.asr3m.train.Checkpoint.InitReport r = org.asr3m.train.Checkpoint.initFrom(tmp.resolve("base"), null, moe);
+      assertThat(r.experts()).isEqualTo(3 * 4 * 4); // 3 blocks × 4 experts × (w_1, b_1, w_2, b_2)
+      assertThat(r.random()).containsExactly("encoder.encoders.0.feed_forward.router.w_r.weight",
+          "encoder.encoders.1.feed_forward.router.w_r.weight", "encoder.encoders.2.feed_forward.router.w_r.weight");
+      ParameterStore ps = new ParameterStore(m, false);
+      var block = moe.encoder().blocks().get(1);
+      var layer = (MoeFeedForward) block.feedForward();
+      var baseFfn = (org.asr3m.nn.FeedForward) dense.encoder().blocks().get(1).feedForward();
+      NDArray x = m.randomNormal(new Shape(1, 6, 16));
+      org.asr3m.nn.EncoderContext ctx = new org.asr3m.nn.EncoderContext();
+      float[] got = layer.forward(ps, x, ctx, false).toFloatArray();
+      float[] ffn = baseFfn.forward(ps, x, false).toFloatArray();
+      float[] gate = ctx.reports(MoeRouting.class).get(0).probs().max(new int[] {1}).toFloatArray();
+      for (int i = 0; i < got.length; i++) {
+        assertThat(got[i]).isCloseTo(gate[i / 16] * ffn[i], org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
   @Test
   void threeMModelHasEmbeddingRoutersAndMultiLevelLosses() throws Exception {
     Recipe r = recipe("model: 3m\nmoe_conf: {num_experts: 4}\nembedding_conf: {output_size: 8, attention_heads: 2,"
