@@ -51,7 +51,7 @@ public final class ConformerEncoder extends Layer {
     for (int i = 0; i < c.numBlocks(); i++) {
       RelPositionAttention att = new RelPositionAttention(c.attentionHeads(), c.outputSize(), c.attentionDropoutRate());
       ConvolutionModule conv = c.useCnnModule()
-          ? new ConvolutionModule(c.outputSize(), c.cnnModuleKernel(), c.cnnModuleLayerNorm()) : null;
+          ? new ConvolutionModule(c.outputSize(), c.cnnModuleKernel(), c.cnnModuleLayerNorm(), c.causal()) : null;
       blocks.add(encoders.add(Integer.toString(i), new ConformerBlock(c.outputSize(), att, feedForward.apply(i),
           c.macaronStyle() ? macaron.apply(i) : null, conv, c.dropoutRate())));
     }
@@ -100,8 +100,13 @@ public final class ConformerEncoder extends Layer {
     NDArray pos = emb.get(1);
     NDArray maskPad = emb.get(2);
     NDArray attMask = maskPad;
-    if (chunkSize > 0) {
-      long tt = x.getShape().get(1);
+    long tt = x.getShape().get(1);
+    if (chunkSize == 0 && training && config.useDynamicChunk()) {
+      int[] chunk = DynamicChunk.draw(x.getManager(), tt, config.useDynamicLeftChunk());
+      chunkSize = chunk[0];
+      leftChunks = chunk[1];
+    }
+    if (chunkSize > 0 && chunkSize < tt) {
       attMask = maskPad.logicalAnd(Masks.chunk(x.getManager(), tt, chunkSize, leftChunks, x.getDevice()).expandDims(0));
     }
     ctx.maskPad(maskPad);

@@ -18,18 +18,22 @@ public final class ConvolutionModule extends Layer {
   private final Layer norm;
   private final Conv pointwise2;
   private final boolean layerNorm;
+  private final boolean causal;
   private final int channels;
   private final int kernel;
 
-  public ConvolutionModule(int channels, int kernel, boolean layerNorm) {
-    if (kernel % 2 == 0) {
+  /** @param causal pad only on the left (k − 1 past frames) so no output depends on future frames */
+  public ConvolutionModule(int channels, int kernel, boolean layerNorm, boolean causal) {
+    if (kernel % 2 == 0 && !causal) {
       throw new IllegalArgumentException("cnn_module_kernel must be odd for symmetric padding, got " + kernel);
     }
     this.channels = channels;
     this.kernel = kernel;
     this.layerNorm = layerNorm;
+    this.causal = causal;
     pointwise1 = addChildBlock("pointwise_conv1", new Conv(1, channels, 2 * channels, 1, 1, 0, 1, true));
-    depthwise = addChildBlock("depthwise_conv", new Conv(1, channels, channels, kernel, 1, (kernel - 1) / 2, channels, true));
+    depthwise = addChildBlock("depthwise_conv", new Conv(1, channels, channels, kernel, 1,
+        causal ? 0 : (kernel - 1) / 2, channels, true));
     norm = addChildBlock("norm", layerNorm ? new Norm(channels) : new BatchNorm1d(channels));
     pointwise2 = addChildBlock("pointwise_conv2", new Conv(1, channels, channels, 1, 1, 0, 1, true));
   }
@@ -45,6 +49,11 @@ public final class ConvolutionModule extends Layer {
     h = pointwise1.forward(ps, h, training);
     NDList halves = h.split(2, 1);
     h = halves.get(0).mul(Activation.sigmoid(halves.get(1))); // GLU
+    if (causal) {
+      NDArray pad = h.getManager().zeros(new ai.djl.ndarray.types.Shape(h.getShape().get(0), channels, kernel - 1),
+          h.getDataType(), h.getDevice());
+      h = NDArrays.concat(new NDList(pad, h), 2);
+    }
     h = depthwise.forward(ps, h, training);
     if (layerNorm) {
       h = ((Norm) norm).forward(ps, h.transpose(0, 2, 1), training).transpose(0, 2, 1);

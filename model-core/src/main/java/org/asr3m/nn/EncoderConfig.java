@@ -15,7 +15,20 @@ package org.asr3m.nn;
  * @param useCnnModule whether blocks have a convolution module (use_cnn_module)
  * @param macaronStyle whether blocks have the first half-step FFN (macaron_style)
  * @param cnnModuleLayerNorm LayerNorm (true) or BatchNorm (false) in the conv module (cnn_module_norm)
+ * @param causal causal depthwise convolution, which sees no future frames (causal; needed for streaming)
+ * @param useDynamicChunk train with a random chunk size per batch (use_dynamic_chunk, U2/U2++)
+ * @param useDynamicLeftChunk also draw a random number of left chunks (use_dynamic_left_chunk)
  */
 public record EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
     float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
-    boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm) {}
+    boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm, boolean causal, boolean useDynamicChunk,
+    boolean useDynamicLeftChunk) {
+
+  /** A full-context encoder (no chunk training, symmetric convolution). */
+  public EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
+      float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
+      boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm) {
+    this(inputDim, outputSize, attentionHeads, linearUnits, numBlocks, dropoutRate, positionalDropoutRate,
+        attentionDropoutRate, cnnModuleKernel, useCnnModule, macaronStyle, cnnModuleLayerNorm, false, false, false);
+  }
+}

@@ -26,9 +26,10 @@ public final class Masks {
    * {@code chunkSize} frames, and at most {@code leftChunks} chunks back (negative = unlimited).
    */
   public static NDArray chunk(NDManager m, long len, int chunkSize, int leftChunks, ai.djl.Device device) {
-    NDArray i = m.arange(0, (int) len, 1, DataType.INT64, device);
-    NDArray chunkOfRow = i.div(chunkSize).expandDims(1); // integer division
-    NDArray chunkOfCol = i.div(chunkSize).expandDims(0);
+    // chunk index of each frame (floor division; DJL's div on integers is true division)
+    NDArray chunkIndex = m.arange(0, (int) len, 1, DataType.FLOAT32, device).div(chunkSize).floor();
+    NDArray chunkOfRow = chunkIndex.expandDims(1);
+    NDArray chunkOfCol = chunkIndex.expandDims(0);
     NDArray visible = chunkOfCol.lte(chunkOfRow);
     if (leftChunks >= 0) {
       visible = visible.logicalAnd(chunkOfCol.gte(chunkOfRow.sub(leftChunks)));

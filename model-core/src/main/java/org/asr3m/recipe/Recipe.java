@@ -120,6 +120,12 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     boolean useCnn = e.bool("use_cnn_module", true);
     boolean macaron = e.bool("macaron_style", true);
     String cnnNorm = e.choice("cnn_module_norm", "layer_norm", "layer_norm", "batch_norm");
+    boolean causal = e.bool("causal", false);
+    boolean dynamicChunk = e.bool("use_dynamic_chunk", false);
+    boolean dynamicLeft = e.bool("use_dynamic_left_chunk", false);
+    if (dynamicLeft && !dynamicChunk) {
+      throw e.error("use_dynamic_left_chunk", "needs use_dynamic_chunk: true");
+    }
     e.choice("input_layer", "conv2d", "conv2d");
     e.choice("pos_enc_layer_type", "rel_pos", "rel_pos");
     e.choice("selfattention_layer_type", "rel_selfattn", "rel_selfattn");
@@ -129,7 +135,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     }
     e.finish();
     EncoderConfig enc = new EncoderConfig(inputDim, outputSize, heads, linearUnits, numBlocks, dropout, posDropout,
-        attDropout, kernel, useCnn, macaron, cnnNorm.equals("layer_norm"));
+        attDropout, kernel, useCnn, macaron, cnnNorm.equals("layer_norm"), causal, dynamicChunk, dynamicLeft);
 
     String decoderType = y.choice("decoder", "transformer", "transformer", "bitransformer");
     YamlSection d = y.section("decoder_conf");
@@ -185,7 +191,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
             em.integer("num_blocks", 6, 1, 1000), em.number("dropout_rate", dropout, 0, 0.99),
             em.number("positional_dropout_rate", posDropout, 0, 0.99),
             em.number("attention_dropout_rate", attDropout, 0, 0.99), em.integer("cnn_module_kernel", kernel, 1, 1001),
-            true, true, cnnNorm.equals("layer_norm"));
+            true, true, cnnNorm.equals("layer_norm"), causal, dynamicChunk, dynamicLeft);
         if (embedding.outputSize() % embedding.attentionHeads() != 0) {
           throw em.error("attention_heads", "must divide output_size " + embedding.outputSize());
         }
