@@ -33,6 +33,49 @@ class RecipeTest {
     assertThat(Recipe.read(Path.of("../recipes/tiny-cmn/conformer.yaml")).encoder().numBlocks()).isEqualTo(4);
   }
 
+  /** Every shipped recipe parses and builds (weights not allocated), with the model family it names. */
+  @Test
+  void everyShippedRecipeBuilds() throws Exception {
+    int n = 0;
+    for (String dir : new String[] {"../recipes/wenetspeech", "../recipes/tiny-cmn"}) {
+      try (var files = Files.list(Path.of(dir))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+          Recipe r = Recipe.read(f);
+          if (r.outputDim() == 0) {
+            r = r.withVocab(100);
+          }
+          var model = new org.asr3m.model.AsrModel(r);
+          long params = org.asr3m.model.ModelSize.parameters(model).get("total");
+          assertThat(params).as(f.toString()).isPositive();
+          String name = f.getFileName().toString();
+          if (name.startsWith("3m")) {
+            assertThat(r.modelType()).as(name).isEqualTo(Recipe.THREE_M);
+            assertThat(r.decoderLevels()).as(name).hasSize(2);
+          } else if (name.startsWith("conformer_moe")) {
+            assertThat(r.modelType()).as(name).isEqualTo(Recipe.CONFORMER_MOE);
+          } else if (name.startsWith("u2pp")) {
+            assertThat(r.moe().topK()).isEqualTo(2);
+            assertThat(r.encoder().useDynamicChunk()).isTrue();
+          }
+          n++;
+        }
+      }
+    }
+    assertThat(n).isGreaterThanOrEqualTo(13);
+  }
+
+  /** MoE recipes of one family spend the same compute per second whatever the expert count (within 1 %). */
+  @Test
+  void moeFlopsDoNotDependOnTheNumberOfExperts() {
+    long f16 = org.asr3m.model.ModelSize.flopsPerSecond(new org.asr3m.model.AsrModel(
+        Recipe.read(Path.of("../recipes/wenetspeech/3m_16e.yaml"))));
+    for (String r : new String[] {"3m_32e", "3m_64e", "conformer_moe_16e", "conformer_moe_32e", "conformer_moe_64e"}) {
+      long f = org.asr3m.model.ModelSize.flopsPerSecond(new org.asr3m.model.AsrModel(
+          Recipe.read(Path.of("../recipes/wenetspeech/" + r + ".yaml"))));
+      assertThat(Math.abs(f - f16) / (double) f16).as(r).isLessThanOrEqualTo(0.01);
+    }
+  }
+
   @Test
   void errorsNameFileLineAndField() throws Exception {
     assertThatThrownBy(() -> read("encoder_conf:\n  num_blocks: -3\n")).isInstanceOf(InputException.class)
