@@ -231,6 +231,12 @@ public final class Checkpoint {
     Npz.write(out.resolve("model.npz"), sum);
     Path first = dirs.get(0);
     State s = readState(first);
+    for (Path d : dirs) { // the latest checkpoint knows every epoch's dev result
+      State other = readState(d);
+      if (other.dev().size() > s.dev().size()) {
+        s = new State(s.epoch(), s.step(), s.batchInEpoch(), s.seed(), other.dev());
+      }
+    }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("format", FORMAT);
     json.put("epoch", s.epoch());
