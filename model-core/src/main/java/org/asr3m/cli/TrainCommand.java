@@ -214,8 +214,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void onEpoch(int epoch, Checkpoint.DevResult dev, Path checkpoint) {
       endBar();
-      out.printf("epoch %d done: dev loss %.4f ctc %.4f att %.4f -> %s%n", epoch, dev.loss(), dev.ctc(), dev.att(),
-          checkpoint);
+      out.printf("epoch %d done: dev loss %.4f ctc %.4f att %.4f -> %s (resident memory %d MiB, heap %d MiB)%n", epoch,
+          dev.loss(), dev.ctc(), dev.att(), checkpoint, Rss.kilobytes() / 1024, Rss.committedHeapKilobytes() / 1024);
       out.flush();
     }
   }
