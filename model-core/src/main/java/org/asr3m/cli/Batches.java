@@ -1,12 +1,16 @@
 package org.asr3m.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.asr3m.data.KaldiDataDir;
 import org.asr3m.data.Utterance;
+import org.asr3m.audio.AudioOptions;
+import org.asr3m.features.FbankOptions;
+import org.asr3m.features.GlobalCmvn;
 import org.asr3m.features.ParallelExtraction;
 import org.asr3m.io.InputException;
 
@@ -30,6 +34,23 @@ final class Batches {
       }
     }
     return texts;
+  }
+
+  /** CMVN statistics of a data directory and the exit code of its problem report. */
+  record CmvnResult(GlobalCmvn stats, int exitCode) {}
+
+  /**
+   * Global CMVN over every readable utterance of {@code dir} (features on {@code threads} threads);
+   * bad utterances are reported on {@code err} after the others were counted.
+   */
+  static CmvnResult cmvn(Path dir, AudioOptions audio, FbankOptions fbank, int threads, PrintWriter err)
+      throws Exception {
+    KaldiDataDir data = KaldiDataDir.load(dir);
+    List<ParallelExtraction.Item> items = items(data);
+    GlobalCmvn stats = new GlobalCmvn(fbank.numMelBins());
+    List<ParallelExtraction.Failure> failures = new ParallelExtraction(audio, fbank, threads).run(items,
+        (item, feats) -> stats.accumulate(feats));
+    return new CmvnResult(stats, report(err, data.problems(), failures, items.size() + data.problems().size()));
   }
 
   /**

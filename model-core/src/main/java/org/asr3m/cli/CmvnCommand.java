@@ -9,9 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.asr3m.data.FeatureShards;
-import org.asr3m.data.KaldiDataDir;
 import org.asr3m.features.GlobalCmvn;
-import org.asr3m.features.ParallelExtraction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,14 +53,10 @@ final class CmvnCommand implements Callable<Integer> {
     int code = 0;
     GlobalCmvn cmvn;
     if (source.dataDir != null) {
-      KaldiDataDir dir = KaldiDataDir.load(source.dataDir);
-      List<ParallelExtraction.Item> items = Batches.items(dir);
-      GlobalCmvn stats = new GlobalCmvn(audio.numMelBins);
-      List<ParallelExtraction.Failure> failures = new ParallelExtraction(audio.audioOptions(), audio.fbankOptions(),
-          threads).run(items, (item, feats) -> stats.accumulate(feats));
-      code = Batches.report(spec.commandLine().getErr(), dir.problems(), failures,
-          items.size() + dir.problems().size());
-      cmvn = stats;
+      Batches.CmvnResult r = Batches.cmvn(source.dataDir, audio.audioOptions(), audio.fbankOptions(), threads,
+          spec.commandLine().getErr());
+      code = r.exitCode();
+      cmvn = r.stats();
     } else {
       cmvn = fromShards(source.shards);
     }

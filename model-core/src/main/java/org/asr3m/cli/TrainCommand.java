@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.asr3m.data.KaldiDataDir;
 import org.asr3m.data.Units;
 import org.asr3m.features.GlobalCmvn;
-import org.asr3m.features.ParallelExtraction;
 import org.asr3m.model.AsrModel;
 import org.asr3m.model.ModelSize;
 import org.asr3m.recipe.Recipe;
@@ -106,9 +105,9 @@ final class TrainCommand implements Callable<Integer> {
     try (NDManager manager = dev0 == null ? NDManager.newBaseManager() : NDManager.newBaseManager(dev0)) {
       // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
       AsrModel model = AsrModel.create(recipe, manager, recipe.train().seed());
-      model.encoder().setCmvn(toFloat(stats.mean()), toFloat(stats.inverseStd()));
+      model.encoder().setCmvn(stats);
       if (model.embedding() != null) {
-        model.embedding().encoder().setCmvn(toFloat(stats.mean()), toFloat(stats.inverseStd()));
+        model.embedding().encoder().setCmvn(stats);
       }
       if (initEmbedding != null && initFrom == null) {
         throw new IllegalArgumentException("--init-embedding goes with --init-from (the dense base model)");
@@ -136,10 +135,8 @@ final class TrainCommand implements Callable<Integer> {
     if (Files.exists(file)) {
       return GlobalCmvn.read(file);
     }
-    KaldiDataDir dir = KaldiDataDir.load(trainDir);
-    GlobalCmvn stats = new GlobalCmvn(recipe.encoder().inputDim());
-    new ParallelExtraction(org.asr3m.audio.AudioOptions.MONO_16K, recipe.data().fbank().withDither(0),
-        Runtime.getRuntime().availableProcessors()).run(Batches.items(dir), (item, feats) -> stats.accumulate(feats));
+    GlobalCmvn stats = Batches.cmvn(trainDir, org.asr3m.audio.AudioOptions.MONO_16K,
+        recipe.data().fbank().withDither(0), Runtime.getRuntime().availableProcessors(), err).stats();
     stats.write(file);
     out.printf("global CMVN over %d frames -> %s%n", stats.frameCount(), file);
     return stats;
@@ -158,13 +155,6 @@ final class TrainCommand implements Callable<Integer> {
     err.flush();
   }
 
-  private static float[] toFloat(double[] v) {
-    float[] f = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      f[i] = (float) v[i];
-    }
-    return f;
-  }
 
   /** Prints one progress line per log interval and one per epoch. */
   static final class ProgressPrinter implements TrainListener {

@@ -36,10 +36,6 @@ public record FbankOptions(int numMelBins, double frameLengthMs, double frameShi
         preemphasis);
   }
 
-  public FbankOptions withNumMelBins(int value) {
-    return new FbankOptions(value, frameLengthMs, frameShiftMs, dither, sampleRate, lowFreq, highFreq,
-        preemphasis);
-  }
 
   public int windowSize() {
     return (int) (sampleRate * 0.001 * frameLengthMs);

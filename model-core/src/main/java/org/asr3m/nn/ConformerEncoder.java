@@ -67,9 +67,17 @@ public final class ConformerEncoder extends Layer {
   }
 
   /** Sets the CMVN used inside the network (mean and 1/σ per feature dimension). */
-  public void setCmvn(float[] mean, float[] istd) {
-    cmvnMean.getArray().set(mean);
-    cmvnIstd.getArray().set(istd);
+  public void setCmvn(org.asr3m.features.GlobalCmvn stats) {
+    cmvnMean.getArray().set(toFloat(stats.mean()));
+    cmvnIstd.getArray().set(toFloat(stats.inverseStd()));
+  }
+
+  private static float[] toFloat(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
   }
 
   /** Multiply-accumulates for one utterance of {@code frames} feature frames (attention products included). */

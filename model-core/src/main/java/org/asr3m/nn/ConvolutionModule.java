@@ -68,12 +68,4 @@ public final class ConvolutionModule extends Layer {
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
     return new NDList(forward(ps, in.get(0), in.get(1), training));
   }
-
-  public int channels() {
-    return channels;
-  }
-
-  public int kernel() {
-    return kernel;
-  }
 }

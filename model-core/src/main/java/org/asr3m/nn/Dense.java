@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 
@@ -55,7 +54,4 @@ public final class Dense extends Layer {
     return new NDList(forward(ps, inputs.head(), training));
   }
 
-  static ConstantInitializer zeros() {
-    return new ConstantInitializer(0f);
-  }
 }

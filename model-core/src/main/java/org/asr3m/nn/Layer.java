@@ -1,7 +1,6 @@
 package org.asr3m.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -57,7 +56,4 @@ public abstract class Layer extends AbstractBlock {
     return derived;
   }
 
-  protected static NDArray call(Block block, ParameterStore ps, NDArray x, boolean training) {
-    return block.forward(ps, new NDList(x), training).head();
-  }
 }

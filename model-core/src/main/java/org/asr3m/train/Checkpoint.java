@@ -56,14 +56,7 @@ public final class Checkpoint {
       optimizer.state().forEach((k, v) -> opt.put(k, toArray(v)));
       Npz.write(dir.resolve("optimizer.npz"), opt);
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("format", FORMAT);
-    json.put("epoch", state.epoch());
-    json.put("step", state.step());
-    json.put("batch_in_epoch", state.batchInEpoch());
-    json.put("seed", state.seed());
-    json.put("dev", state.dev());
-    writeAtomically(dir.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    writeState(dir, state, null);
     writeAtomically(dir.resolve("recipe.yaml"), recipeYaml);
     writeAtomically(dir.resolve("units.txt"), Files.readString(unitsFile));
   }
@@ -81,6 +74,21 @@ public final class Checkpoint {
     org.asr3m.model.AsrModel model = org.asr3m.model.AsrModel.create(recipe, manager, recipe.train().seed());
     loadParameters(dir.resolve("model.npz"), model);
     return new Loaded(model, recipe, units);
+  }
+
+  /** Writes trainer.json; {@code averagedFrom} lists the checkpoints of an averaged model (null otherwise). */
+  private static void writeState(Path dir, State state, List<Path> averagedFrom) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("format", FORMAT);
+    json.put("epoch", state.epoch());
+    json.put("step", state.step());
+    json.put("batch_in_epoch", state.batchInEpoch());
+    json.put("seed", state.seed());
+    json.put("dev", state.dev());
+    if (averagedFrom != null) {
+      json.put("averaged_from", averagedFrom.stream().map(Path::toString).toList());
+    }
+    writeAtomically(dir.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
   }
 
   public static State readState(Path dir) {
@@ -237,15 +245,7 @@ public final class Checkpoint {
         s = new State(s.epoch(), s.step(), s.batchInEpoch(), s.seed(), other.dev());
       }
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("format", FORMAT);
-    json.put("epoch", s.epoch());
-    json.put("step", s.step());
-    json.put("batch_in_epoch", 0);
-    json.put("seed", s.seed());
-    json.put("dev", s.dev());
-    json.put("averaged_from", dirs.stream().map(Path::toString).toList());
-    writeAtomically(out.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    writeState(out, new State(s.epoch(), s.step(), 0, s.seed(), s.dev()), dirs);
     writeAtomically(out.resolve("recipe.yaml"), Files.readString(first.resolve("recipe.yaml")));
     writeAtomically(out.resolve("units.txt"), Files.readString(first.resolve("units.txt")));
   }
