@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import org.asr3m.data.CharTokenizer;
 import org.asr3m.decode.Hypothesis;
 import org.asr3m.decode.Recognizer;
+import org.asr3m.moe.ExpertStats;
+import tools.jackson.databind.json.JsonMapper;
 import org.asr3m.model.Batch;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.ExperimentData;
@@ -56,12 +58,17 @@ final class DecodeCommand implements Callable<Integer> {
   double reverseWeight;
 
   @Option(names = "--chunk-size", defaultValue = "0", paramLabel = "FRAMES",
-      description = "Decoding chunk size in encoder frames; 0 = full context (default).")
+      description = "Stream: encode chunk by chunk of FRAMES encoder frames with attention/convolution caches"
+          + " (exact for causal models such as u2pp_moe); 0 = full context (default).")
   int chunkSize;
 
   @Option(names = "--left-chunks", defaultValue = "-1", paramLabel = "N",
       description = "Left chunks visible with --chunk-size; negative = all (default).")
   int leftChunks;
+
+  @Option(names = "--expert-stats", paramLabel = "JSON",
+      description = "Where MoE models write their expert utilisation (default: expert_stats.json next to --out).")
+  Path expertStats;
 
   @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, gpu, gpu0, … (default: DJL's choice).")
   String device;
@@ -90,12 +97,13 @@ final class DecodeCommand implements Callable<Integer> {
       long start = System.nanoTime();
       int n = 0;
       double audioSeconds = 0;
+      ExpertStats stats = new ExpertStats();
       try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
         for (List<Integer> batchIdx : data.plan().batches(0)) {
           try (NDManager bm = manager.newSubManager()) {
             Batch b = data.data().batch(bm, batchIdx, 0);
             audioSeconds += b.featLens().sum().getLong() / 100.0;
-            List<Hypothesis> hyps = recognizer.decode(ps, b.feats(), b.featLens());
+            List<Hypothesis> hyps = recognizer.decode(ps, b.feats(), b.featLens(), stats);
             for (int i = 0; i < hyps.size(); i++) {
               String id = data.data().examples().get(batchIdx.get(i)).id();
               w.write(id + " " + CharTokenizer.decode(hyps.get(i).tokens(), loaded.units()) + "\n");
@@ -107,6 +115,14 @@ final class DecodeCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - start) / 1e9;
       stdout.printf("decoded %d utterances (%.1f s of audio) in %.1f s, RTF %.4f -> %s%n", n, audioSeconds, seconds,
           seconds / Math.max(audioSeconds, 1e-9), out);
+      if (!stats.isEmpty()) {
+        Path file = expertStats != null ? expertStats : out.resolveSibling("expert_stats.json");
+        FbankCommand.createParent(file);
+        Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+            .writeValueAsString(java.util.Map.of("layers", stats.toJson())));
+        stdout.println("expert utilisation (share of frames per expert) -> " + file);
+        stats.summary().forEach(line -> stdout.println("  " + line));
+      }
       int skipped = data.problems().size() + data.filter().removed().size();
       if (skipped > 0) {
         spec.commandLine().getErr().printf("%d utterance(s) could not be decoded (see warnings above)%n", skipped);

@@ -208,5 +208,12 @@ final class TrainCommand implements Callable<Integer> {
           dev.loss(), dev.ctc(), dev.att(), checkpoint, Rss.kilobytes() / 1024, Rss.committedHeapKilobytes() / 1024);
       out.flush();
     }
+
+    @Override
+    public void onExpertStats(int epoch, org.asr3m.moe.ExpertStats train, org.asr3m.moe.ExpertStats dev) {
+      out.printf("epoch %d experts (share of dev frames per expert):%n", epoch);
+      dev.summary().forEach(line -> out.println("  " + line));
+      out.flush();
+    }
   }
 }

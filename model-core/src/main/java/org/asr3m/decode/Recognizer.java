@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.asr3m.model.AsrModel;
+import org.asr3m.moe.ExpertStats;
 import org.asr3m.nn.ConformerEncoder;
 
 /**
@@ -52,8 +53,33 @@ public final class Recognizer {
 
   /** Best hypothesis per utterance of the batch. */
   public List<Hypothesis> decode(ParameterStore ps, NDArray feats, NDArray featLens) {
-    ConformerEncoder.Output enc = model.encode(ps, feats, featLens, false, options.chunkSize(), options.leftChunks())
-        .output();
+    return decode(ps, feats, featLens, null);
+  }
+
+  /**
+   * Best hypothesis per utterance of the batch; MoE routing goes into {@code stats} when given.
+   * With a chunk size the encoder streams each utterance chunk by chunk with caches
+   * ({@link AsrModel#encodeStreaming}); otherwise one batched full-context pass.
+   */
+  public List<Hypothesis> decode(ParameterStore ps, NDArray feats, NDArray featLens, ExpertStats stats) {
+    List<Hypothesis> out = new ArrayList<>();
+    if (options.chunkSize() > 0) {
+      long[] lens = featLens.toLongArray();
+      for (int i = 0; i < lens.length; i++) {
+        NDArray utt = feats.get(new NDIndex("{}:{}, :{}, :", i, i + 1, lens[i]));
+        AsrModel.Encoded encoded = model.encodeStreaming(ps, utt, options.chunkSize(), options.leftChunks());
+        out.addAll(search(ps, encoded, stats));
+      }
+      return out;
+    }
+    return search(ps, model.encode(ps, feats, featLens, false, 0, -1), stats);
+  }
+
+  private List<Hypothesis> search(ParameterStore ps, AsrModel.Encoded encoded, ExpertStats stats) {
+    if (stats != null) {
+      stats.add(encoded.routing());
+    }
+    ConformerEncoder.Output enc = encoded.output();
     NDArray logProbs = model.ctc().logits(ps, enc.out(), false).logSoftmax(2);
     long b = logProbs.getShape().get(0);
     int t = (int) logProbs.getShape().get(1);

@@ -1,7 +1,12 @@
 package org.asr3m.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -117,6 +122,66 @@ public final class AsrModel extends Layer {
   }
 
   /**
+   * Streaming encoder pass over one utterance, chunk by chunk with caches (WeNet's
+   * forward_chunk_by_chunk): each chunk of {@code chunkSize} encoder frames is computed from its
+   * window of input frames only, so the result is what a live recogniser would have after the
+   * last chunk. The embedding network (3M) streams alongside and routes each chunk's MoE layers.
+   * Each chunk's intermediates live in a sub-manager closed after the chunk; only the outputs and
+   * the caches are kept.
+   *
+   * @param feats (1, T, F) the utterance's features
+   */
+  public Encoded encodeStreaming(ParameterStore ps, NDArray feats, int chunkSize, int leftChunks) {
+    if (chunkSize <= 0) {
+      throw new IllegalArgumentException("streaming needs a chunk size > 0, got " + chunkSize);
+    }
+    NDManager utt = feats.getManager();
+    long frames = feats.getShape().get(1);
+    int window = ConformerEncoder.chunkWindow(chunkSize);
+    int hop = ConformerEncoder.chunkHop(chunkSize);
+    ConformerEncoder.StreamState state = new ConformerEncoder.StreamState();
+    ConformerEncoder.StreamState embState = new ConformerEncoder.StreamState();
+    EncoderContext all = new EncoderContext();
+    NDList outs = new NDList();
+    NDList embOuts = new NDList();
+    for (long start = 0; start + 7 <= frames; start += hop) {
+      try (NDManager chunk = utt.newSubManager()) {
+        NDArray w = feats.get(new NDIndex(":, {}:{}, :", start, Math.min(start + window, frames)));
+        w.attach(chunk);
+        // the previous caches die with this chunk; the new ones are moved out at its end
+        state.attach(chunk);
+        embState.attach(chunk);
+        EncoderContext ctx = new EncoderContext();
+        if (embedding != null) {
+          NDArray e = embedding.encoder().forwardChunk(ps, w, embState, chunkSize, leftChunks, new EncoderContext());
+          ctx.routingEmbedding(e);
+          e.attach(utt);
+          embOuts.add(e);
+          embState.attach(utt);
+        }
+        NDArray o = encoder.forwardChunk(ps, w, state, chunkSize, leftChunks, ctx);
+        o.attach(utt);
+        outs.add(o);
+        state.attach(utt);
+        for (MoeRouting r : ctx.reports(MoeRouting.class)) {
+          r.probs().attach(utt);
+          r.valid().attach(utt);
+          all.report(r);
+        }
+      }
+    }
+    if (outs.isEmpty()) {
+      throw new IllegalArgumentException("an utterance of " + frames + " frames is shorter than one chunk window (7)");
+    }
+    NDArray out = NDArrays.concat(outs, 1);
+    NDArray mask = utt.ones(new Shape(1, 1, out.getShape().get(1)), DataType.BOOLEAN, out.getDevice());
+    ConformerEncoder.Output emb = embOuts.isEmpty() ? null
+        : new ConformerEncoder.Output(NDArrays.concat(embOuts, 1), mask, List.of());
+    all.maskPad(mask);
+    return new Encoded(new ConformerEncoder.Output(out, mask, List.of()), emb, all);
+  }
+
+  /**
    * One encoder pass.
    *
    * @param output the encoder's output
@@ -172,11 +237,11 @@ public final class AsrModel extends Layer {
           ? embedding.ctcLoss(ps, encoded.embedding(), batch.targets(), batch.targetLens(), training) : null;
       MoeLoss moeLoss = MoeLoss.of(encoded.routing(), embCtc, moe.alpha(), moe.beta(), moe.gamma());
       if (moeLoss.total() != null) {
-        losses = new Losses(total.add(moeLoss.total()), losses.terms());
+        losses = new Losses(total.add(moeLoss.total()), losses.terms(), List.of());
       }
       losses.term("moe_ls", moeLoss.sparsity()).term("moe_lm", moeLoss.importance()).term("emb_ctc", embCtc);
     }
-    return losses;
+    return new Losses(losses.total(), losses.terms(), encoded.routing());
   }
 
   @Override

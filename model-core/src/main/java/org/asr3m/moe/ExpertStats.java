@@ -43,6 +43,50 @@ public final class ExpertStats {
     return out;
   }
 
+  public boolean isEmpty() {
+    return frames.isEmpty();
+  }
+
+  /**
+   * The statistics as plain maps and lists for a JSON file: per layer the frames routed to each
+   * expert, their shares, the mean router entropy and its maximum ln N (uniform routing).
+   */
+  public List<Map<String, Object>> toJson() {
+    List<Map<String, Object>> layers = new ArrayList<>();
+    Map<Integer, Double> h = meanEntropy();
+    frames.forEach((layer, counts) -> {
+      long total = java.util.Arrays.stream(counts).sum();
+      List<Double> share = new ArrayList<>();
+      for (long c : counts) {
+        share.add(total == 0 ? 0.0 : (double) c / total);
+      }
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("layer", layer);
+      m.put("frames", counts);
+      m.put("share", share);
+      m.put("entropy", h.get(layer));
+      m.put("max_entropy", Math.log(counts.length));
+      layers.add(m);
+    });
+    return layers;
+  }
+
+  /** One line per layer for logs: the share of frames per expert (%) and the router entropy. */
+  public List<String> summary() {
+    List<String> rows = new ArrayList<>();
+    for (Map<String, Object> m : toJson()) {
+      StringBuilder sb = new StringBuilder("layer ").append(m.get("layer")).append(':');
+      @SuppressWarnings("unchecked")
+      List<Double> share = (List<Double>) m.get("share");
+      for (double s : share) {
+        sb.append(String.format(" %3.0f", 100 * s));
+      }
+      rows.add(sb.append(String.format(" %% | entropy %.3f / %.3f", (double) m.get("entropy"),
+          (double) m.get("max_entropy"))).toString());
+    }
+    return rows;
+  }
+
   /** Rows "layer e0 e1 … entropy" for logs and files. */
   public List<String> table() {
     List<String> rows = new ArrayList<>();

@@ -86,6 +86,41 @@ public final class ConformerBlock extends Layer {
     return normFinal == null ? x : normFinal.forward(ps, x, training);
   }
 
+  /**
+   * What a block keeps between streaming chunks: attention keys/values of the visible left context
+   * (1, H, P, d) and the causal convolution's last k − 1 inputs (null where not used).
+   */
+  public record Cache(NDArray keys, NDArray values, NDArray conv) {
+    public static final Cache EMPTY = new Cache(null, null, null);
+  }
+
+  /** Output of {@link #forwardChunk}: the block output and its cache after this chunk. */
+  public record ChunkOutput(NDArray out, Cache cache) {}
+
+  /**
+   * Streaming inference on one chunk: the same computation as {@link #forward} with the chunk's
+   * queries attending to cached keys (all of them: the encoder trims the cache to the left context).
+   *
+   * @param posEmb (1, P + C, D) positional table of the keys
+   */
+  public ChunkOutput forwardChunk(ParameterStore ps, NDArray x, NDArray posEmb, EncoderContext ctx, Cache cache) {
+    if (feedForwardMacaron != null) {
+      NDArray h = feedForwardMacaron.forward(ps, normFfMacaron.forward(ps, x, false), ctx, false);
+      x = x.add(Ops.mul(h, ffScale));
+    }
+    NDList att = selfAttn.forwardChunk(ps, normMha.forward(ps, x, false), posEmb, cache.keys(), cache.values());
+    x = x.add(att.get(0));
+    NDArray conv = null;
+    if (convModule != null) {
+      NDList c = convModule.forwardChunk(ps, normConv.forward(ps, x, false), cache.conv());
+      x = x.add(c.get(0));
+      conv = c.get(1);
+    }
+    NDArray f = feedForward.forward(ps, normFf.forward(ps, x, false), ctx, false);
+    x = x.add(Ops.mul(f, ffScale));
+    return new ChunkOutput(normFinal == null ? x : normFinal.forward(ps, x, false), new Cache(att.get(1), att.get(2), conv));
+  }
+
   private NDArray drop(NDArray x, boolean training) {
     return training && dropout > 0 ? Dropout.dropout(x, dropout, true).head() : x;
   }

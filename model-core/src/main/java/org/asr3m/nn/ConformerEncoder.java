@@ -130,6 +130,85 @@ public final class ConformerEncoder extends Layer {
     return new Output(afterNorm.forward(ps, x, training), maskPad, intermediates);
   }
 
+  /** Input frames one streaming chunk of {@code chunkSize} encoder frames needs: (c − 1)·4 + 7. */
+  public static int chunkWindow(int chunkSize) {
+    return (chunkSize - 1) * 4 + 7;
+  }
+
+  /** Input frames between the starts of consecutive chunks: 4·c (windows overlap by the 3 context frames). */
+  public static int chunkHop(int chunkSize) {
+    return chunkSize * 4;
+  }
+
+  /** Streaming state of one utterance: encoder frames emitted so far and each block's cache. */
+  public static final class StreamState {
+    private long offset;
+    private List<ConformerBlock.Cache> caches = new ArrayList<>();
+
+    public long offset() {
+      return offset;
+    }
+
+    /** Moves the cached arrays to {@code m} (they outlive the chunk that computed them). */
+    public void attach(ai.djl.ndarray.NDManager m) {
+      for (ConformerBlock.Cache c : caches) {
+        for (NDArray a : new NDArray[] {c.keys(), c.values(), c.conv()}) {
+          if (a != null) {
+            a.attach(m);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Streaming inference (WeNet's forward_chunk): encodes the next chunk from its window of input
+   * frames, attending to the cached keys of the last {@code leftChunks} chunks (negative = all
+   * earlier frames) and continuing the causal convolutions from their caches. Fed windows of
+   * {@link #chunkWindow} frames every {@link #chunkHop} frames, the outputs concatenated equal the
+   * full-utterance forward with the same chunk mask when the convolutions are causal.
+   *
+   * @param window (1, W, F) features of this chunk's window
+   * @return (1, C, D) encoder output of the chunk
+   */
+  public NDArray forwardChunk(ParameterStore ps, NDArray window, StreamState state, int chunkSize, int leftChunks,
+      EncoderContext ctx) {
+    NDArray x = window.sub(value(ps, cmvnMean, window, false)).mul(value(ps, cmvnIstd, window, false));
+    NDArray all = x.getManager().ones(new ai.djl.ndarray.types.Shape(1, 1, x.getShape().get(1)),
+        ai.djl.ndarray.types.DataType.BOOLEAN, x.getDevice());
+    NDList emb = embed.forward(ps, x, all, state.offset, false);
+    x = emb.get(0);
+    long t = x.getShape().get(1);
+    ctx.maskPad(emb.get(2));
+    long cached = state.caches.isEmpty() || state.caches.get(0).keys() == null ? 0
+        : state.caches.get(0).keys().getShape().get(2);
+    NDArray keyPositions = PositionalEncoding.table(x.getManager(), x.getDevice(), state.offset - cached, cached + t,
+        config.outputSize()).toType(x.getDataType(), false);
+    List<ConformerBlock.Cache> next = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      ConformerBlock.Cache c = state.caches.isEmpty() ? ConformerBlock.Cache.EMPTY : state.caches.get(i);
+      ConformerBlock.ChunkOutput o = blocks.get(i).forwardChunk(ps, x, keyPositions, ctx, c);
+      x = o.out();
+      next.add(trim(o.cache(), leftChunks < 0 ? -1 : (long) leftChunks * chunkSize));
+    }
+    state.offset += t;
+    state.caches = next;
+    return afterNorm.forward(ps, x, false);
+  }
+
+  /** Keeps the last {@code frames} cached keys/values (negative = all): the left context of the next chunk. */
+  private static ConformerBlock.Cache trim(ConformerBlock.Cache c, long frames) {
+    long p = c.keys().getShape().get(2);
+    if (frames < 0 || p <= frames) {
+      return c;
+    }
+    if (frames == 0) {
+      return new ConformerBlock.Cache(null, null, c.conv());
+    }
+    String tail = ":, :, " + (p - frames) + ":, :";
+    return new ConformerBlock.Cache(c.keys().get(tail), c.values().get(tail), c.conv());
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
     Output o = forward(ps, in.get(0), in.get(1), new EncoderContext(), training, 0, -1);

@@ -45,23 +45,53 @@ public final class ConvolutionModule extends Layer {
   /** @param maskPad (B, 1, T) true for real frames */
   public NDArray forward(ParameterStore ps, NDArray x, NDArray maskPad, boolean training) {
     NDArray zero = Ops.scalar(x, 0f);
-    NDArray h = Ops.where(maskPad, x.transpose(0, 2, 1), zero); // (B, C, T)
-    h = pointwise1.forward(ps, h, training);
-    NDList halves = h.split(2, 1);
-    h = halves.get(0).mul(Activation.sigmoid(halves.get(1))); // GLU
+    NDArray h = glu(ps, Ops.where(maskPad, x.transpose(0, 2, 1), zero), training); // (B, C, T)
     if (causal) {
-      NDArray pad = h.getManager().zeros(new ai.djl.ndarray.types.Shape(h.getShape().get(0), channels, kernel - 1),
-          h.getDataType(), h.getDevice());
-      h = NDArrays.concat(new NDList(pad, h), 2);
+      h = NDArrays.concat(new NDList(leftZeros(h), h), 2);
     }
+    return Ops.where(maskPad, afterGlu(ps, h, training), zero).transpose(0, 2, 1);
+  }
+
+  /**
+   * Streaming inference on one chunk (WeNet's cnn_cache). A causal module continues from the last
+   * k − 1 GLU outputs of the earlier chunks, which makes chunk-by-chunk output equal the
+   * full-utterance one; a symmetric kernel cannot see the next chunk and pads it with zeros, as
+   * WeNet does.
+   *
+   * @param x (1, C, D) the chunk
+   * @param cache (1, D, k − 1) from the previous chunk, or null at the start
+   * @return the output (1, C, D) and the cache for the next chunk (null when not causal)
+   */
+  public NDList forwardChunk(ParameterStore ps, NDArray x, NDArray cache) {
+    NDArray h = glu(ps, x.transpose(0, 2, 1), false);
+    NDArray next = null;
+    if (causal && kernel > 1) {
+      h = NDArrays.concat(new NDList(cache != null ? cache : leftZeros(h), h), 2);
+      long t = h.getShape().get(2);
+      next = h.get(":, :, {}:", t - (kernel - 1));
+    }
+    return new NDList(afterGlu(ps, h, false).transpose(0, 2, 1), next);
+  }
+
+  private NDArray glu(ParameterStore ps, NDArray h, boolean training) {
+    NDList halves = pointwise1.forward(ps, h, training).split(2, 1);
+    return halves.get(0).mul(Activation.sigmoid(halves.get(1)));
+  }
+
+  private NDArray leftZeros(NDArray h) {
+    return h.getManager().zeros(new ai.djl.ndarray.types.Shape(h.getShape().get(0), channels, kernel - 1),
+        h.getDataType(), h.getDevice());
+  }
+
+  /** Depthwise convolution (input already padded when causal) → norm → Swish → pointwise, (B, C, T). */
+  private NDArray afterGlu(ParameterStore ps, NDArray h, boolean training) {
     h = depthwise.forward(ps, h, training);
     if (layerNorm) {
       h = ((Norm) norm).forward(ps, h.transpose(0, 2, 1), training).transpose(0, 2, 1);
     } else {
       h = ((BatchNorm1d) norm).forward(ps, h, training);
     }
-    h = pointwise2.forward(ps, Ops.swish(h), training);
-    return Ops.where(maskPad, h, zero).transpose(0, 2, 1);
+    return pointwise2.forward(ps, Ops.swish(h), training);
   }
 
   @Override

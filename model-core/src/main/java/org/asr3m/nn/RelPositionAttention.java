@@ -35,9 +35,34 @@ public final class RelPositionAttention extends MultiHeadAttention {
    * @param posEmb (1, T, D) positional embedding of the key positions
    */
   public NDArray forward(ParameterStore ps, NDArray x, NDArray mask, NDArray posEmb, boolean training) {
-    NDArray q = heads(linearQ.forward(ps, x, training));
     NDArray k = heads(linearK.forward(ps, x, training));
     NDArray v = heads(linearV.forward(ps, x, training));
+    return attend(ps, x, k, v, mask, posEmb, training);
+  }
+
+  /**
+   * Streaming inference on one chunk (WeNet's att_cache): the keys and values of earlier frames
+   * come from the cache, so each frame is projected once per utterance.
+   *
+   * @param x (1, C, D) the chunk
+   * @param posEmb (1, P + C, D) positional table of the keys (cached and new)
+   * @param cachedK (1, H, P, d) keys of the earlier frames, or null at the start
+   * @param cachedV (1, H, P, d) their values, or null
+   * @return the output (1, C, D), then the keys and values of cache + chunk
+   */
+  public NDList forwardChunk(ParameterStore ps, NDArray x, NDArray posEmb, NDArray cachedK, NDArray cachedV) {
+    NDArray k = heads(linearK.forward(ps, x, false));
+    NDArray v = heads(linearV.forward(ps, x, false));
+    if (cachedK != null) {
+      k = cachedK.concat(k, 2);
+      v = cachedV.concat(v, 2);
+    }
+    return new NDList(attend(ps, x, k, v, null, posEmb, false), k, v);
+  }
+
+  private NDArray attend(ParameterStore ps, NDArray x, NDArray k, NDArray v, NDArray mask, NDArray posEmb,
+      boolean training) {
+    NDArray q = heads(linearQ.forward(ps, x, training));
     NDArray p = heads(linearPos.forward(ps, posEmb, training)); // (1, H, T, d)
     NDArray u = scoped(value(ps, posBiasU, x, training).reshape(1, heads, 1, headDim), x);
     NDArray w = scoped(value(ps, posBiasV, x, training).reshape(1, heads, 1, headDim), x);

@@ -21,6 +21,12 @@ public interface TrainListener {
   /** After validation at the end of an epoch. */
   default void onEpoch(int epoch, Checkpoint.DevResult dev, Path checkpoint) {}
 
+  /**
+   * Expert utilisation of an epoch (MoE models only): routing of the training batches and of the
+   * dev set, also written to {@code EXP/expert_stats/epoch_N.json}.
+   */
+  default void onExpertStats(int epoch, org.asr3m.moe.ExpertStats train, org.asr3m.moe.ExpertStats dev) {}
+
   /** A checkpoint was written. */
   default void onCheckpoint(Path dir) {}
 }

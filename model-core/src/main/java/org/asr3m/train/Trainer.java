@@ -18,6 +18,8 @@ import java.util.Map;
 import org.asr3m.model.AsrModel;
 import org.asr3m.model.Batch;
 import org.asr3m.model.Losses;
+import org.asr3m.moe.ExpertStats;
+import tools.jackson.databind.json.JsonMapper;
 import org.asr3m.nn.ParameterNames;
 import org.asr3m.recipe.Recipe;
 
@@ -89,6 +91,7 @@ public final class Trainer {
       long windowFrames = 0;
       long windowStart = System.nanoTime();
       GradientCollector collector = null;
+      ExpertStats trainStats = new ExpertStats();
       try {
         for (int bi = epoch == startEpoch ? skipBatches : 0; bi < batches.size(); bi++) {
           if (collector == null) {
@@ -98,6 +101,7 @@ public final class Trainer {
           try (NDManager bm = manager.newSubManager()) {
             Batch batch = train.batch(bm, batches.get(bi), epoch);
             Losses losses = model.loss(ps, batch, true);
+            trainStats.add(losses.routing());
             // WeNet divides by accum_grad so the accumulated gradient is an average
             collector.backward(org.asr3m.nn.Ops.div(losses.total(), conf.accumGrad()));
             window.merge("loss", losses.total().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
@@ -156,17 +160,23 @@ public final class Trainer {
       if (stop) {
         break;
       }
-      Checkpoint.DevResult result = validate(ps, dev, devPlan, epoch);
+      ExpertStats devStats = new ExpertStats();
+      Checkpoint.DevResult result = validate(ps, dev, devPlan, epoch, devStats);
       devResults.add(result);
       Path dir = run.outDir().resolve("epoch_" + epoch);
       save(dir, new Checkpoint.State(epoch + 1, adam.step(), 0, conf.seed(), devResults));
       listener.onEpoch(epoch, result, dir);
+      if (!trainStats.isEmpty() || !devStats.isEmpty()) {
+        writeExpertStats(epoch, trainStats, devStats);
+        listener.onExpertStats(epoch, trainStats, devStats);
+      }
     }
     return finish(devResults);
   }
 
-  /** Mean dev losses (no augmentation, no dropout). */
-  public Checkpoint.DevResult validate(ParameterStore ps, TrainingData dev, BatchPlan devPlan, int epoch) {
+  /** Mean dev losses (no augmentation, no dropout); the routing of MoE layers goes into {@code stats}. */
+  public Checkpoint.DevResult validate(ParameterStore ps, TrainingData dev, BatchPlan devPlan, int epoch,
+      ExpertStats stats) {
     double ctc = 0;
     double att = 0;
     double loss = 0;
@@ -175,6 +185,7 @@ public final class Trainer {
       try (NDManager bm = manager.newSubManager()) {
         Batch batch = dev.batch(bm, indices, 0);
         Losses l = model.loss(ps, batch, false);
+        stats.add(l.routing());
         int n = indices.size();
         loss += l.total().toType(DataType.FLOAT64, false).getDouble() * n;
         if (l.terms().containsKey("ctc")) {
@@ -207,6 +218,17 @@ public final class Trainer {
     }
     Checkpoint.average(dirs, out);
     return out;
+  }
+
+  /** EXP/expert_stats/epoch_N.json: {"epoch": N, "train": [per layer], "dev": [per layer]} for the UI heat-map. */
+  private void writeExpertStats(int epoch, ExpertStats trainStats, ExpertStats devStats) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("epoch", epoch);
+    json.put("train", trainStats.toJson());
+    json.put("dev", devStats.toJson());
+    Path file = run.outDir().resolve("expert_stats").resolve("epoch_" + epoch + ".json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
   }
 
   private void save(Path dir, Checkpoint.State state) throws IOException {

@@ -54,11 +54,17 @@ class TrainerTest {
   }
 
   private int managedArrays;
+  private int devSubsampledFrames;
+
+  private Map<String, Npy.Array> run(Path exp, long maxSteps, int maxEpochs, Path resume) throws Exception {
+    return run(RECIPE, exp, maxSteps, maxEpochs, resume);
+  }
 
   /** Runs the loop; returns the parameters of the checkpoint it ends with. */
-  private Map<String, Npy.Array> run(Path exp, long maxSteps, int maxEpochs, Path resume) throws Exception {
+  private Map<String, Npy.Array> run(String recipeText, Path exp, long maxSteps, int maxEpochs, Path resume)
+      throws Exception {
     Path recipeFile = tmp.resolve("recipe.yaml");
-    Files.writeString(recipeFile, RECIPE);
+    Files.writeString(recipeFile, recipeText);
     Path data = dataDir();
     Path unitsFile = tmp.resolve("units.txt");
     Units units = Units.build(List.of("今天天气很好", "我们去北京", "你好"));
@@ -66,10 +72,14 @@ class TrainerTest {
     Recipe recipe = Recipe.read(recipeFile).withVocab(units.size());
     ExperimentData train = ExperimentData.load(data, units, recipe, true);
     ExperimentData dev = ExperimentData.load(data, units, recipe, false);
+    devSubsampledFrames = 0;
+    for (int i = 0; i < dev.data().examples().size(); i++) {
+      devSubsampledFrames += org.asr3m.nn.Conv2dSubsampling4.outputLength(dev.data().frames(i));
+    }
     try (NDManager m = NDManager.newBaseManager()) {
       AsrModel model = AsrModel.create(recipe, m, 11);
       List<Long> steps = new ArrayList<>();
-      Trainer t = new Trainer(model, m, new TrainConfig(exp, RECIPE, unitsFile, maxEpochs, maxSteps), new TrainListener() {
+      Trainer t = new Trainer(model, m, new TrainConfig(exp, recipeText, unitsFile, maxEpochs, maxSteps), new TrainListener() {
         @Override
         public void onStep(int epoch, long step, double lr, Map<String, Double> losses, double norm, double fps) {
           steps.add(step);
@@ -110,6 +120,36 @@ class TrainerTest {
     int afterTwo = managedArrays;
     run(tmp.resolve("f"), 8, 10, null);
     assertThat(managedArrays).isEqualTo(afterTwo);
+  }
+
+  /** An MoE model writes its expert utilisation per epoch: every real dev frame routed once per layer. */
+  @Test
+  void moeTrainingWritesExpertStatisticsPerEpoch() throws Exception {
+    String moe = RECIPE + "model: conformer_moe\nmoe_conf: {num_experts: 3, router_input: layer}\n";
+    run(moe, tmp.resolve("moe"), 0, 2, null);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      Path file = tmp.resolve("moe/expert_stats/epoch_" + epoch + ".json");
+      assertThat(file).exists();
+      var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(file.toFile());
+      assertThat(json.get("epoch").asInt()).isEqualTo(epoch);
+      for (String split : new String[] {"train", "dev"}) {
+        var layers = json.get(split);
+        assertThat(layers.size()).as(split).isEqualTo(1); // one block, its second FFN
+        var layer = layers.get(0);
+        assertThat(layer.get("frames").size()).isEqualTo(3);
+        long sum = 0;
+        for (var c : layer.get("frames")) {
+          sum += c.asLong();
+        }
+        if (split.equals("dev")) {
+          assertThat(sum).isEqualTo(devSubsampledFrames);
+        } else {
+          assertThat(sum).isPositive();
+        }
+        double h = layer.get("entropy").asDouble();
+        assertThat(h).isGreaterThan(0).isLessThanOrEqualTo(Math.log(3) + 1e-9);
+      }
+    }
   }
 
   @Test
