@@ -60,7 +60,7 @@ public final class AsrModel extends Layer {
           : MoeFeedForward.Gating.PROBABILITY;
       IntFunction<PositionwiseModule> dense = i -> new FeedForward(ec.outputSize(), ec.linearUnits(), ec.dropoutRate(),
           FeedForward.Act.SWISH);
-      IntFunction<PositionwiseModule> experts = i -> new MoeFeedForward(i, ec.outputSize(), ec.linearUnits(),
+      IntFunction<PositionwiseModule> experts = i -> new MoeFeedForward(i, ec.outputSize(), moe.expertUnits(),
           moe.numExperts(), moe.topK(), embDim, gating, ec.dropoutRate());
       this.encoder = addChildBlock("encoder", new ConformerEncoder(ec, experts, moe.secondOnly() ? dense : experts));
     }

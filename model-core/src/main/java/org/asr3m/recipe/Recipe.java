@@ -53,7 +53,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
    * @param gamma γ of the embedding network's CTC loss L_e
    */
   public record MoeConf(int numExperts, int topK, String layers, boolean embeddingRouter, boolean topKSoftmax,
-      float alpha, float beta, float gamma) {
+      float alpha, float beta, float gamma, int expertUnits) {
     public boolean secondOnly() {
       return layers.equals("second");
     }
@@ -184,7 +184,9 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
           mo.choice("gating", u2pp ? "top_k_softmax" : "probability", "probability", "top_k_softmax")
               .equals("top_k_softmax"),
           mo.number("alpha", u2pp ? 0 : 0.15, 0, 1000), mo.number("beta", u2pp ? 0 : 0.15, 0, 1000),
-          mo.number("gamma", u2pp ? 0 : 0.01, 0, 1000));
+          mo.number("gamma", u2pp ? 0 : 0.01, 0, 1000),
+          // experts may be narrower than the dense FFN (the 150k-hour setup of Table 3)
+          mo.integer("expert_linear_units", linearUnits, 1, 1 << 20));
       if (moe.embeddingRouter()) {
         embedding = new EncoderConfig(inputDim, em.integer("output_size", outputSize, 1, 65536),
             em.integer("attention_heads", heads, 1, 1024), em.integer("linear_units", linearUnits, 1, 1 << 20),

@@ -31,12 +31,27 @@ class ModelSizeTest {
 
   /** Table 3's FLOPs belong to the 150k-hour setup's 18-block encoder: the same counter gets within 5 %. */
   @Test
-  void eighteenBlockEncoderMatchesThePapersFlops(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-    String yaml = java.nio.file.Files.readString(Path.of("../recipes/wenetspeech/conformer.yaml"))
-        .replace("num_blocks: 12", "num_blocks: 18");
-    Path f = java.nio.file.Files.writeString(tmp.resolve("c18.yaml"), yaml);
-    long flops = ModelSize.flopsPerSecond(new AsrModel(Recipe.read(f)));
+  void eighteenBlockEncoderMatchesThePapersFlops() {
+    long flops = ModelSize.flopsPerSecond(new AsrModel(Recipe.read(Path.of("../recipes/wenetspeech/table3/conformer.yaml"))));
     assertThat(Math.abs(flops - 8.3e9) / 8.3e9).as("%d FLOPs", flops).isLessThanOrEqualTo(0.05);
+  }
+
+  /**
+   * Table 3's MoE rows: `asr3m params` on the table3 recipes within 3 % of the paper's counts, and the
+   * same compute whatever the number of experts.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"conformer_moe_16e, 425e6", "3m_16e, 500e6", "3m_32e, 775e6",
+      "3m_64e, 1.37e9"})
+  void tableThreeRecipesMatchThePapersParameterCounts(String recipe, double paper) throws Exception {
+    StringWriter out = new StringWriter();
+    int code = Asr3m.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "params", "--json",
+        "../recipes/wenetspeech/table3/" + recipe + ".yaml");
+    assertThat(code).isZero();
+    var json = JsonMapper.builder().build().readTree(out.toString());
+    long total = json.get("params").get("total").asLong();
+    assertThat(Math.abs(total - paper) / paper).as("%s: %d params vs %.0f", recipe, total, paper)
+        .isLessThanOrEqualTo(0.03);
   }
 
   @Test
@@ -52,5 +67,29 @@ class ModelSizeTest {
       assertThat(byShape.get("total")).isEqualTo(allocated);
     }
     assertThat(byShape).containsKeys("encoder.embed", "encoder.blocks", "decoder", "ctc");
+  }
+
+  /** The same cross-check for a small 3M model with narrow experts, an embedding network and multi-level decoders. */
+  @Test
+  void countWithoutAllocationEqualsTheAllocatedMoeModel(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path f = java.nio.file.Files.writeString(tmp.resolve("m.yaml"), """
+        model: 3m
+        output_dim: 30
+        encoder_conf: {output_size: 16, attention_heads: 2, linear_units: 32, num_blocks: 3, cnn_module_kernel: 3}
+        decoder: bitransformer
+        decoder_conf: {attention_heads: 2, linear_units: 32, num_blocks: 1, r_num_blocks: 1}
+        moe_conf: {num_experts: 5, expert_linear_units: 8}
+        embedding_conf: {output_size: 8, attention_heads: 2, linear_units: 16, num_blocks: 2}
+        """);
+    Recipe r = Recipe.read(f);
+    long counted = ModelSize.parameters(new AsrModel(r)).get("total");
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel built = AsrModel.create(r, m, 1);
+      long allocated = ParameterNames.of(built).values().stream().filter(p -> p.requiresGradient())
+          .mapToLong(p -> p.getArray().size()).sum();
+      assertThat(counted).isEqualTo(allocated);
+      // 3 layers × 5 experts × (16·8 + 8 + 8·16 + 16)
+      assertThat(ModelSize.parameters(built).get("encoder.experts")).isEqualTo(3L * 5 * (16 * 8 + 8 + 8 * 16 + 16));
+    }
   }
 }
