@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         "",
         "  asr3m bench decode --recipe recipes/tiny-cmn/conformer.yaml --vocab 400",
         "  asr3m bench decode --checkpoint exp/conformer/final --mode attention_rescoring",
+        "  asr3m bench decode --recipe recipes/tiny-cmn/3m.yaml --vocab 400 --experts 4,16,64   (prints RTF ratios)",
         ""})
 final class BenchDecodeCommand implements Callable<Integer> {
   @Spec
@@ -47,26 +48,59 @@ final class BenchDecodeCommand implements Callable<Integer> {
   @Option(names = "--chunk-size", defaultValue = "0", paramLabel = "FRAMES", description = "Chunk size (0 = full context).")
   int chunkSize;
 
+  @Option(names = "--experts", split = ",", paramLabel = "N[,N…]",
+      description = "With --recipe (MoE): run with each of these expert counts and print the RTF ratios to the first.")
+  int[] experts;
+
   @Override
   public Integer call() throws Exception {
     if ((recipeFile == null) == (checkpoint == null)) {
       throw new IllegalArgumentException("give exactly one of --recipe or --checkpoint");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (experts == null) {
+      measure(null, out);
+      return 0;
+    }
+    if (recipeFile == null) {
+      throw new IllegalArgumentException("--experts needs --recipe");
+    }
+    double[][] rtf = new double[experts.length][];
+    for (int i = 0; i < experts.length; i++) {
+      out.printf("--- %d experts%n", experts[i]);
+      rtf[i] = measure(experts[i], out);
+    }
+    out.println("RTF relative to " + experts[0] + " experts (1 thread" + (rtf[0].length > 1 ? ", all threads" : "") + "):");
+    for (int i = 0; i < experts.length; i++) {
+      StringBuilder sb = new StringBuilder(String.format("  %3d experts", experts[i]));
+      for (int t = 0; t < rtf[i].length; t++) {
+        sb.append(String.format("  RTF %.4f ratio %.3f", rtf[i][t], rtf[i][t] / rtf[0][t]));
+      }
+      out.println(sb);
+    }
+    return 0;
+  }
+
+  /** RTF with 1 thread and (on a multi-core machine) all threads. */
+  private double[] measure(Integer numExperts, PrintWriter out) {
     try (NDManager m = NDManager.newBaseManager()) {
       AsrModel model;
       if (checkpoint != null) {
         model = Checkpoint.load(checkpoint, m).model();
       } else {
         Recipe r = Recipe.read(recipeFile);
-        model = AsrModel.create(vocab > 0 ? r.withVocab(vocab) : r, m, 1);
+        r = vocab > 0 ? r.withVocab(vocab) : r;
+        model = AsrModel.create(numExperts == null ? r : r.withExperts(numExperts), m, 1);
       }
       Recognizer rec = new Recognizer(model, new Recognizer.Options(Recognizer.Mode.parse(mode), 10, 0.5, 0, chunkSize, -1));
       ParameterStore ps = new ParameterStore(m, false);
       int frames = seconds * 100;
       int all = Runtime.getRuntime().availableProcessors();
+      int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
+      double[] rtf = new double[threadCounts.length];
       out.printf("decode benchmark: %d utterances x %d s, mode %s, device %s%n", utterances, seconds, mode, m.getDevice());
-      for (int threads : all == 1 ? new int[] {1} : new int[] {1, all}) {
+      for (int ti = 0; ti < threadCounts.length; ti++) {
+        int threads = threadCounts[ti];
         ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         double best = Double.MAX_VALUE;
         for (int rep = 0; rep < 3; rep++) {
@@ -79,11 +113,12 @@ final class BenchDecodeCommand implements Callable<Integer> {
           }
           best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
-        out.printf("threads=%d  RTF %.4f  (%.1f s of audio in %.2f s)%n", threads, best / (utterances * seconds),
+        rtf[ti] = best / (utterances * seconds);
+        out.printf("threads=%d  RTF %.4f  (%.1f s of audio in %.2f s)%n", threads, rtf[ti],
             (double) utterances * seconds, best);
       }
       ai.djl.pytorch.jni.JniUtils.setNumThreads(all);
+      return rtf;
     }
-    return 0;
   }
 }

@@ -25,7 +25,11 @@ import picocli.CommandLine.Spec;
     description = {"Train-step time (forward + backward + clipping + Adam) and frames/s for a fixed synthetic",
         "batch, plus the process's resident memory before and after, to show it does not grow.",
         "",
+        "With --experts the MoE recipe runs once per expert count (same expert size) and the step-time",
+        "ratios to the first count are printed: sparse dispatch should keep them near 1.",
+        "",
         "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400",
+        "  asr3m bench train recipes/tiny-cmn/3m.yaml --vocab 400 --experts 4,16,64",
         ""})
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec
@@ -50,6 +54,10 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
+  @Option(names = "--experts", split = ",", paramLabel = "N[,N…]",
+      description = "Run an MoE recipe with each of these expert counts and print the ratios to the first.")
+  int[] experts;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -57,6 +65,24 @@ final class BenchTrainCommand implements Callable<Integer> {
     if (vocab > 0) {
       recipe = recipe.withVocab(vocab);
     }
+    if (experts == null) {
+      measure(recipe, out);
+      return 0;
+    }
+    double[] times = new double[experts.length];
+    for (int i = 0; i < experts.length; i++) {
+      out.printf("--- %d experts%n", experts[i]);
+      times[i] = measure(recipe.withExperts(experts[i]), out);
+    }
+    out.println("step time relative to " + experts[0] + " experts:");
+    for (int i = 0; i < experts.length; i++) {
+      out.printf("  %3d experts  %.3f s  ratio %.3f%n", experts[i], times[i], times[i] / times[0]);
+    }
+    return 0;
+  }
+
+  /** Mean step time in seconds (after printing the details). */
+  private double measure(Recipe recipe, PrintWriter out) {
     int v = recipe.vocab();
     try (NDManager m = NDManager.newBaseManager()) {
       AsrModel model = AsrModel.create(recipe, m, 1);
@@ -97,7 +123,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps (JVM heap committed %d -> %d MiB;"
           + " native and other %d -> %d MiB)%n", rssBefore / 1024, rssAfter / 1024, steps, heapBefore / 1024,
           heapAfter / 1024, (rssBefore - heapBefore) / 1024, (rssAfter - heapAfter) / 1024);
+      return step;
     }
-    return 0;
   }
 }

@@ -287,6 +287,20 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
         decoderLevels);
   }
 
+  /** The same recipe with {@code n} experts per MoE layer (benchmarks across expert counts). */
+  public Recipe withExperts(int n) {
+    if (moe == null) {
+      throw new InputException(file, "model: " + modelType + " has no MoE layers (moe_conf)");
+    }
+    if (n < moe.topK()) {
+      throw new IllegalArgumentException(n + " experts is fewer than top_k " + moe.topK());
+    }
+    MoeConf m = new MoeConf(n, moe.topK(), moe.layers(), moe.embeddingRouter(), moe.topKSoftmax(), moe.alpha(),
+        moe.beta(), moe.gamma(), moe.expertUnits());
+    return new Recipe(file, outputDim, encoder, decoderType, decoder, model, data, train, modelType, m, embedding,
+        decoderLevels);
+  }
+
   public int vocab() {
     if (outputDim <= 0) {
       throw new InputException(file, "output_dim is not set; pass a units.txt or set output_dim in the recipe");
