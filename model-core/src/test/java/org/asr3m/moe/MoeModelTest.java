@@ -127,4 +127,43 @@ class MoeModelTest {
       assertThat(Float.isFinite(total.getFloat())).isTrue();
     }
   }
+
+  /**
+   * In the whole 3M model the total loss trains routers, experts, the multi-level decoders and the
+   * embedding network; the embedding network only through its own CTC loss L_e (with γ = 0 it gets
+   * no gradient at all, because the routers read e detached).
+   */
+  @Test
+  void gradientsReachRoutersExpertsAndTheEmbeddingNetworkOnlyThroughItsCtcLoss() throws Exception {
+    String emb = "embedding_conf: {output_size: 8, attention_heads: 2, linear_units: 16, num_blocks: 1}\n";
+    for (float gamma : new float[] {0.01f, 0f}) {
+      Recipe r = recipe("model: 3m\nmoe_conf: {num_experts: 3, gamma: " + gamma + "}\n" + emb);
+      try (NDManager m = NDManager.newBaseManager()) {
+        AsrModel model = AsrModel.create(r, m, 3);
+        Map<String, Parameter> p = ParameterNames.of(model);
+        for (Parameter param : p.values()) {
+          if (param.requiresGradient()) {
+            param.getArray().setRequiresGradient(true);
+          }
+        }
+        try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          gc.backward(model.loss(new ParameterStore(m, false), batch(m), true).total());
+        }
+        java.util.function.Function<String, Float> grad = k -> p.get(k).getArray().getGradient().abs().sum().getFloat();
+        assertThat(grad.apply("encoder.encoders.1.feed_forward.router.w_r.weight")).isPositive();
+        float experts = 0;
+        for (int e = 0; e < 3; e++) {
+          experts += grad.apply("encoder.encoders.1.feed_forward.experts." + e + ".w_1.weight");
+        }
+        assertThat(experts).isPositive();
+        assertThat(grad.apply("multi_level.decoders.0.output_layer.weight")).isPositive();
+        float embedding = grad.apply("embedding.encoder.encoders.0.self_attn.linear_q.weight");
+        if (gamma > 0) {
+          assertThat(embedding).as("gamma %s", gamma).isPositive();
+        } else {
+          assertThat(embedding).as("gamma 0").isZero();
+        }
+      }
+    }
+  }
 }

@@ -1,0 +1,53 @@
+package org.asr3m.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The expert-count sweeps of `asr3m bench` run each count and print the ratios (values are not timed here). */
+class BenchCommandsTest {
+  private static final String MOE = """
+      model: conformer_moe
+      output_dim: 10
+      encoder_conf: {output_size: 16, attention_heads: 2, linear_units: 32, num_blocks: 2, cnn_module_kernel: 3}
+      decoder_conf: {attention_heads: 2, linear_units: 32, num_blocks: 1}
+      moe_conf: {num_experts: 4, router_input: layer}
+      """;
+
+  @TempDir
+  Path tmp;
+
+  private String run(int expectedCode, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Asr3m.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    assertThat(code).as(err.toString()).isEqualTo(expectedCode);
+    return out + err.toString();
+  }
+
+  @Test
+  void trainAndDecodeBenchmarksSweepExpertCounts() throws Exception {
+    Path r = Files.writeString(tmp.resolve("moe.yaml"), MOE);
+    String train = run(0, "bench", "train", r.toString(), "--experts", "2,8", "--steps", "1", "--batch", "1",
+        "--frames", "60", "--tokens", "3");
+    assertThat(train).contains("--- 2 experts").contains("--- 8 experts").contains("step time relative to 2 experts")
+        .containsPattern("\\s2 experts\\s+[0-9.]+ s\\s+ratio 1\\.000");
+    assertThat(train).containsPattern("\\s8 experts\\s+[0-9.]+ s\\s+ratio [0-9.]+");
+    String decode = run(0, "bench", "decode", "--recipe", r.toString(), "--experts", "2,8", "--utterances", "1",
+        "--seconds", "1", "--mode", "ctc_greedy_search");
+    assertThat(decode).contains("RTF relative to 2 experts").containsPattern("\\s8 experts\\s+RTF [0-9.]+ ratio [0-9.]+");
+  }
+
+  @Test
+  void expertSweepOfADenseRecipeIsABadInput() throws Exception {
+    Path r = Files.writeString(tmp.resolve("dense.yaml"), MOE.replace("model: conformer_moe", "model: conformer")
+        .replace("moe_conf: {num_experts: 4, router_input: layer}\n", ""));
+    assertThat(run(2, "bench", "train", r.toString(), "--experts", "2,8", "--steps", "1"))
+        .contains("dense.yaml").contains("has no MoE layers");
+  }
+}
