@@ -22,6 +22,7 @@ if [ ! -f "$jar" ]; then
   ./mvnw -B -q -pl model-core -DskipTests package
 fi
 asr3m() { java -jar "$jar" "$@"; }
+. recipes/common/stages.sh
 mkdir -p "$exp"
 
 if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
@@ -40,23 +41,13 @@ fi
 if [ "$stage" -le 3 ] && [ "$stop_stage" -ge 3 ]; then
   echo "stage 3: decoding (and the untrained init model as a baseline)"
   for model in final init; do
-    for set in dev test; do
-      for mode in $modes; do
-        asr3m decode --checkpoint "$exp/$model" --data-dir "$data/$set" --mode "$mode" \
-          --out "$exp/decode/$model/$mode/$set/text"
-      done
-    done
+    decode_sets "$exp/$model" "$exp/decode/$model" "$data" "dev test" "$modes"
   done
 fi
 if [ "$stage" -le 4 ] && [ "$stop_stage" -ge 4 ]; then
   echo "stage 4: CER"
+  score_header "dev test"
   for model in final init; do
-    for set in dev test; do
-      for mode in $modes; do
-        d="$exp/decode/$model/$mode/$set"
-        asr3m cer "$data/$set/text" "$d/text" --json "$d/cer.json" > "$d/cer.txt"
-        printf '%-6s %-4s %-22s %s\n' "$model" "$set" "$mode" "$(tail -n 1 "$d/cer.txt")"
-      done
-    done
+    score_sets "$model" "$exp/decode/$model" "$data" "dev test" "$modes"
   done
 fi

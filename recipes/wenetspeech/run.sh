@@ -39,6 +39,7 @@ if [ ! -f "$jar" ]; then
   ./mvnw -B -q -pl model-core -DskipTests package
 fi
 asr3m() { java -Xmx8g -jar "$jar" "$@"; }
+. recipes/common/stages.sh
 dev_opt=()
 [ -n "$device" ] && dev_opt=(--device "$device")
 train_dir="$data/train_$(echo "$train_set" | tr '[:upper:]' '[:lower:]')"
@@ -86,23 +87,13 @@ models="conformer $(name "$moe_recipe")"
 if [ "$stage" -le 6 ] && [ "$stop_stage" -ge 6 ]; then
   echo "stage 6: decoding"
   for m in $models; do
-    for set in $test_sets; do
-      for mode in $modes; do
-        asr3m decode --checkpoint "$exp/$m/final" --data-dir "$data/$set" --mode "$mode" "${dev_opt[@]}" \
-          --out "$exp/$m/decode/$mode/$set/text"
-      done
-    done
+    decode_sets "$exp/$m/final" "$exp/$m/decode" "$data" "$test_sets" "$modes" "${dev_opt[@]}"
   done
 fi
 if [ "$stage" -le 7 ] && [ "$stop_stage" -ge 7 ]; then
-  echo "stage 7: CER (%)"
+  echo "stage 7: CER"
+  score_header "$test_sets"
   for m in $models; do
-    for mode in $modes; do
-      for set in $test_sets; do
-        d="$exp/$m/decode/$mode/$set"
-        asr3m cer "$data/$set/text" "$d/text" --json "$d/cer.json" > "$d/cer.txt"
-        printf '%-20s %-24s %-13s %s\n' "$m" "$mode" "$set" "$(tail -n 1 "$d/cer.txt")"
-      done
-    done
+    score_sets "$m" "$exp/$m/decode" "$data" "$test_sets" "$modes"
   done
 fi
