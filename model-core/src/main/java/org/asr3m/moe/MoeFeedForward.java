@@ -108,27 +108,38 @@ public final class MoeFeedForward extends Layer implements PositionwiseModule {
       }
     }
     NDArray flat = x.reshape(frames, dim);
-    NDList outputs = new NDList();
+    // one gather puts the rows in expert order; split hands each expert a view of its rows (one
+    // index copy and one gather per layer whatever the number of experts)
+    long[] source = new long[frames * topK];
     long[] rowOf = new long[frames * topK];
-    int zeroRow = 0;
-    for (List<Integer> pairs : framesOf) {
-      zeroRow += pairs.size();
-    }
-    java.util.Arrays.fill(rowOf, zeroRow); // padding frames read the zero row appended below
+    long[] splitAt = new long[n - 1];
     int row = 0;
     for (int e = 0; e < n; e++) {
-      List<Integer> pairs = framesOf.get(e);
-      if (pairs.isEmpty()) {
-        continue;
+      for (int pair : framesOf.get(e)) {
+        source[row] = pair / topK;
+        rowOf[pair] = row++;
       }
-      long[] rows = new long[pairs.size()];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = pairs.get(i) / topK;
-        rowOf[pairs.get(i)] = row++;
+      if (e < n - 1) {
+        splitAt[e] = row;
       }
-      NDArray index = m.create(rows).toDevice(x.getDevice(), false);
-      NDArray in = flat.gather(index.expandDims(1).broadcast(rows.length, dim), 0);
-      outputs.add(experts.get(e).forward(ps, in, training));
+    }
+    int zeroRow = row;
+    for (int f = 0; f < frames; f++) {
+      if (!real[f]) {
+        for (int s = 0; s < topK; s++) {
+          rowOf[f * topK + s] = zeroRow; // padding frames read the zero row appended below
+        }
+      }
+    }
+    NDList outputs = new NDList();
+    if (row > 0) {
+      NDArray index = m.create(java.util.Arrays.copyOf(source, row)).toDevice(x.getDevice(), false);
+      NDList parts = flat.gather(index.expandDims(1).broadcast(row, dim), 0).split(splitAt, 0);
+      for (int e = 0; e < n; e++) {
+        if (!framesOf.get(e).isEmpty()) {
+          outputs.add(experts.get(e).forward(ps, parts.get(e), training));
+        }
+      }
     }
     outputs.add(m.zeros(new Shape(1, dim), x.getDataType(), x.getDevice()));
     NDArray all = NDArrays.concat(outputs, 0);
