@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.asr3m.decode.Recognizer;
 import org.asr3m.model.AsrModel;
@@ -52,73 +54,82 @@ final class BenchDecodeCommand implements Callable<Integer> {
       description = "With --recipe (MoE): run with each of these expert counts and print the RTF ratios to the first.")
   int[] experts;
 
+  @Option(names = "--batch", defaultValue = "1", paramLabel = "B",
+      description = "Utterances per decoding call (default: ${DEFAULT-VALUE}, one at a time as a streaming service).")
+  int batch;
+
   @Override
   public Integer call() throws Exception {
     if ((recipeFile == null) == (checkpoint == null)) {
       throw new IllegalArgumentException("give exactly one of --recipe or --checkpoint");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (experts == null) {
-      measure(null, out);
-      return 0;
-    }
-    if (recipeFile == null) {
+    if (experts != null && recipeFile == null) {
       throw new IllegalArgumentException("--experts needs --recipe");
     }
-    double[][] rtf = new double[experts.length][];
-    for (int i = 0; i < experts.length; i++) {
-      out.printf("--- %d experts%n", experts[i]);
-      rtf[i] = measure(experts[i], out);
+    if (batch < 1 || utterances % batch != 0) {
+      throw new IllegalArgumentException("--batch must divide --utterances " + utterances + ", got " + batch);
     }
-    out.println("RTF relative to " + experts[0] + " experts (1 thread" + (rtf[0].length > 1 ? ", all threads" : "") + "):");
-    for (int i = 0; i < experts.length; i++) {
-      StringBuilder sb = new StringBuilder(String.format("  %3d experts", experts[i]));
-      for (int t = 0; t < rtf[i].length; t++) {
-        sb.append(String.format("  RTF %.4f ratio %.3f", rtf[i][t], rtf[i][t] / rtf[0][t]));
-      }
-      out.println(sb);
-    }
-    return 0;
-  }
-
-  /** RTF with 1 thread and (on a multi-core machine) all threads. */
-  private double[] measure(Integer numExperts, PrintWriter out) {
+    PrintWriter out = spec.commandLine().getOut();
+    int[] counts = experts == null ? new int[] {0} : experts;
+    int all = Runtime.getRuntime().availableProcessors();
+    int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
+    double[][] rtf = new double[counts.length][threadCounts.length];
     try (NDManager m = NDManager.newBaseManager()) {
-      AsrModel model;
-      if (checkpoint != null) {
-        model = Checkpoint.load(checkpoint, m).model();
-      } else {
-        Recipe r = Recipe.read(recipeFile);
-        r = vocab > 0 ? r.withVocab(vocab) : r;
-        model = AsrModel.create(numExperts == null ? r : r.withExperts(numExperts), m, 1);
+      List<Recognizer> recognizers = new ArrayList<>();
+      for (int n : counts) {
+        AsrModel model;
+        if (checkpoint != null) {
+          model = Checkpoint.load(checkpoint, m).model();
+        } else {
+          Recipe r = Recipe.read(recipeFile);
+          r = vocab > 0 ? r.withVocab(vocab) : r;
+          model = AsrModel.create(n == 0 ? r : r.withExperts(n), m, 1);
+        }
+        recognizers.add(new Recognizer(model,
+            new Recognizer.Options(Recognizer.Mode.parse(mode), 10, 0.5, 0, chunkSize, -1)));
       }
-      Recognizer rec = new Recognizer(model, new Recognizer.Options(Recognizer.Mode.parse(mode), 10, 0.5, 0, chunkSize, -1));
       ParameterStore ps = new ParameterStore(m, false);
-      int frames = seconds * 100;
-      int all = Runtime.getRuntime().availableProcessors();
-      int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
-      double[] rtf = new double[threadCounts.length];
-      out.printf("decode benchmark: %d utterances x %d s, mode %s, device %s%n", utterances, seconds, mode, m.getDevice());
+      int inputDim = recognizers.get(0).model().recipe().encoder().inputDim();
+      out.printf("decode benchmark: %d utterances x %d s, %d per call, mode %s%s, device %s%n", utterances, seconds,
+          batch, mode, chunkSize > 0 ? ", streaming chunk " + chunkSize : "", m.getDevice());
       for (int ti = 0; ti < threadCounts.length; ti++) {
-        int threads = threadCounts[ti];
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-        double best = Double.MAX_VALUE;
-        for (int rep = 0; rep < 3; rep++) {
-          long t0 = System.nanoTime();
-          for (int u = 0; u < utterances; u++) { // one utterance at a time, as a service would
-            try (NDManager bm = m.newSubManager()) {
-              rec.decode(ps, bm.randomNormal(new Shape(1, frames, model.recipe().encoder().inputDim())),
-                  bm.full(new Shape(1), frames, DataType.INT64));
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threadCounts[ti]);
+        double[] best = new double[counts.length];
+        java.util.Arrays.fill(best, Double.MAX_VALUE);
+        // rounds over all models in turn, so drift of the machine hits each alike; round -1 warms up
+        for (int rep = -1; rep < 5; rep++) {
+          for (int c = 0; c < counts.length; c++) {
+            long t0 = System.nanoTime();
+            for (int u = 0; u < utterances; u += batch) {
+              try (NDManager bm = m.newSubManager()) {
+                recognizers.get(c).decode(ps, bm.randomNormal(new Shape(batch, seconds * 100L, inputDim)),
+                    bm.full(new Shape(batch), seconds * 100L, DataType.INT64));
+              }
+            }
+            if (rep >= 0) {
+              best[c] = Math.min(best[c], (System.nanoTime() - t0) / 1e9);
             }
           }
-          best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
-        rtf[ti] = best / (utterances * seconds);
-        out.printf("threads=%d  RTF %.4f  (%.1f s of audio in %.2f s)%n", threads, rtf[ti],
-            (double) utterances * seconds, best);
+        for (int c = 0; c < counts.length; c++) {
+          rtf[c][ti] = best[c] / (utterances * seconds);
+          out.printf("%sthreads=%d  RTF %.4f  (%d s of audio in %.2f s)%n",
+              counts[c] == 0 ? "" : counts[c] + " experts  ", threadCounts[ti], rtf[c][ti], utterances * seconds, best[c]);
+        }
       }
       ai.djl.pytorch.jni.JniUtils.setNumThreads(all);
-      return rtf;
     }
+    if (experts != null) {
+      out.println("RTF relative to " + experts[0] + " experts (1 thread" + (threadCounts.length > 1 ? ", all threads" : "")
+          + "):");
+      for (int c = 0; c < counts.length; c++) {
+        StringBuilder sb = new StringBuilder(String.format("  %3d experts", counts[c]));
+        for (int t = 0; t < threadCounts.length; t++) {
+          sb.append(String.format("  RTF %.4f ratio %.3f", rtf[c][t], rtf[c][t] / rtf[0][t]));
+        }
+        out.println(sb);
+      }
+    }
+    return 0;
   }
 }

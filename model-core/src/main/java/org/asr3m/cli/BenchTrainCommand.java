@@ -66,13 +66,15 @@ final class BenchTrainCommand implements Callable<Integer> {
       recipe = recipe.withVocab(vocab);
     }
     if (experts == null) {
-      measure(recipe, out);
+      measure(recipe, out, steps);
       return 0;
     }
+    // an untimed run first, so the JIT and the allocator are warm for every measured expert count alike
+    measure(recipe.withExperts(experts[0]), new PrintWriter(java.io.Writer.nullWriter()), 2);
     double[] times = new double[experts.length];
     for (int i = 0; i < experts.length; i++) {
       out.printf("--- %d experts%n", experts[i]);
-      times[i] = measure(recipe.withExperts(experts[i]), out);
+      times[i] = measure(recipe.withExperts(experts[i]), out, steps);
     }
     out.println("step time relative to " + experts[0] + " experts:");
     for (int i = 0; i < experts.length; i++) {
@@ -82,7 +84,7 @@ final class BenchTrainCommand implements Callable<Integer> {
   }
 
   /** Mean step time in seconds (after printing the details). */
-  private double measure(Recipe recipe, PrintWriter out) {
+  private double measure(Recipe recipe, PrintWriter out, int steps) {
     int v = recipe.vocab();
     try (NDManager m = NDManager.newBaseManager()) {
       AsrModel model = AsrModel.create(recipe, m, 1);

@@ -51,6 +51,10 @@ public final class Recognizer {
     this.options = options;
   }
 
+  public AsrModel model() {
+    return model;
+  }
+
   /** Best hypothesis per utterance of the batch. */
   public List<Hypothesis> decode(ParameterStore ps, NDArray feats, NDArray featLens) {
     return decode(ps, feats, featLens, null);
