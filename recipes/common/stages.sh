@@ -39,3 +39,21 @@ score_header() {
   done
   printf '%s\n%s\n' "$line" "$rule"
 }
+
+# decode_models EXP DATA "MODELS" "SETS" "MODES" [decode options…]: decode_sets for EXP/<model>/final.
+decode_models() {
+  local exp=$1 data=$2 models=$3 sets=$4 modes=$5 m
+  shift 5
+  for m in $models; do
+    decode_sets "$exp/$m/final" "$exp/$m/decode" "$data" "$sets" "$modes" "$@"
+  done
+}
+
+# score_models EXP DATA "MODELS" "SETS" "MODES": the CER table of what decode_models wrote.
+score_models() {
+  local exp=$1 data=$2 models=$3 sets=$4 modes=$5 m
+  score_header "$sets"
+  for m in $models; do
+    score_sets "$m" "$exp/$m/decode" "$data" "$sets" "$modes"
+  done
+}

@@ -16,7 +16,7 @@ exp=${exp:-exp/tiny-cmn/$(basename "$recipe" .yaml)}
 max_epochs=${max_epochs:-0}          # 0: the recipe's max_epoch
 modes=${modes:-"attention_rescoring ctc_greedy_search"}
 data=recipes/tiny-cmn/data
-jar=model-core/target/asr3m.jar
+jar=${jar:-model-core/target/asr3m.jar}
 
 if [ ! -f "$jar" ]; then
   ./mvnw -B -q -pl model-core -DskipTests package

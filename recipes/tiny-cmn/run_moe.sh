@@ -28,6 +28,7 @@ if [ ! -f "$jar" ]; then
   ./mvnw -B -q -pl model-core -DskipTests package
 fi
 asr3m() { java -jar "$jar" "$@"; }
+. recipes/common/stages.sh
 train() { # name recipe epochs [extra args]
   local name=$1 recipe=$2 n=$3
   shift 3
@@ -36,13 +37,9 @@ train() { # name recipe epochs [extra args]
 }
 mkdir -p "$exp"
 
-if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
-  echo "stage 0: units"
-  asr3m build-units "$data/train/text" -o "$exp/units.txt"
-fi
-if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
-  echo "stage 1: global CMVN"
-  asr3m cmvn --data-dir "$data/train" -o "$exp/global_cmvn"
+if [ "$stage" -le 1 ]; then
+  # units and global CMVN exactly as the single-model recipe makes them
+  stage=$stage stop_stage=1 exp=$exp jar=$jar bash recipes/tiny-cmn/run.sh
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
   echo "stage 2: dense Conformer, $epochs epochs"
@@ -65,27 +62,9 @@ fi
 models="conformer conformer_moe 3m"
 if [ "$stage" -le 6 ] && [ "$stop_stage" -ge 6 ]; then
   echo "stage 6: decoding"
-  for m in $models; do
-    for set in dev test; do
-      for mode in $modes; do
-        asr3m decode --checkpoint "$exp/$m/final" --data-dir "$data/$set" --mode "$mode" \
-          --out "$exp/$m/decode/$mode/$set/text"
-      done
-    done
-  done
+  decode_models "$exp" "$data" "$models" "dev test" "$modes"
 fi
 if [ "$stage" -le 7 ] && [ "$stop_stage" -ge 7 ]; then
-  echo "stage 7: CER (%)"
-  printf '| %-13s | %-20s | %7s | %7s |\n' model mode dev test
-  for m in $models; do
-    for mode in $modes; do
-      row=()
-      for set in dev test; do
-        d="$exp/$m/decode/$mode/$set"
-        asr3m cer "$data/$set/text" "$d/text" --json "$d/cer.json" > "$d/cer.txt"
-        row+=("$(tail -n 1 "$d/cer.txt" | awk '{print $2}')")
-      done
-      printf '| %-13s | %-20s | %7s | %7s |\n' "$m" "$mode" "${row[0]}" "${row[1]}"
-    done
-  done
+  echo "stage 7: CER"
+  score_models "$exp" "$data" "$models" "dev test" "$modes"
 fi

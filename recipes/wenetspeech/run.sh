@@ -86,14 +86,9 @@ fi
 models="conformer $(name "$moe_recipe")"
 if [ "$stage" -le 6 ] && [ "$stop_stage" -ge 6 ]; then
   echo "stage 6: decoding"
-  for m in $models; do
-    decode_sets "$exp/$m/final" "$exp/$m/decode" "$data" "$test_sets" "$modes" "${dev_opt[@]}"
-  done
+  decode_models "$exp" "$data" "$models" "$test_sets" "$modes" "${dev_opt[@]}"
 fi
 if [ "$stage" -le 7 ] && [ "$stop_stage" -ge 7 ]; then
   echo "stage 7: CER"
-  score_header "$test_sets"
-  for m in $models; do
-    score_sets "$m" "$exp/$m/decode" "$data" "$test_sets" "$modes"
-  done
+  score_models "$exp" "$data" "$models" "$test_sets" "$modes"
 fi
