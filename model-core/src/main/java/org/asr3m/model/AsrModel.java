@@ -60,9 +60,11 @@ public final class AsrModel extends Layer {
           : MoeFeedForward.Gating.PROBABILITY;
       IntFunction<PositionwiseModule> dense = i -> new FeedForward(ec.outputSize(), ec.linearUnits(), ec.dropoutRate(),
           FeedForward.Act.SWISH);
-      IntFunction<PositionwiseModule> experts = i -> new MoeFeedForward(i, ec.outputSize(), moe.expertUnits(),
-          moe.numExperts(), moe.topK(), embDim, gating, ec.dropoutRate());
-      this.encoder = addChildBlock("encoder", new ConformerEncoder(ec, experts, moe.secondOnly() ? dense : experts));
+      java.util.function.BiFunction<Integer, String, PositionwiseModule> expertsAt = (i, slot) -> new MoeFeedForward(
+          "encoders." + i + "." + slot, ec.outputSize(), moe.expertUnits(), moe.numExperts(), moe.topK(), embDim, gating,
+          ec.dropoutRate());
+      this.encoder = addChildBlock("encoder", new ConformerEncoder(ec, i -> expertsAt.apply(i, "feed_forward"),
+          moe.secondOnly() ? dense : i -> expertsAt.apply(i, "feed_forward_macaron")));
     }
     this.decoder = addChildBlock("decoder", recipe.decoder().bidirectional()
         ? new BiTransformerDecoder(recipe.decoder()) : new TransformerDecoder(recipe.decoder(), recipe.decoder().numBlocks()));

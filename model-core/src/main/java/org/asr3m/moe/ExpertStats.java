@@ -4,16 +4,17 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.LinkedHashMap;
 
 /**
- * Expert utilisation per layer, accumulated over batches: frames routed to each expert (top-1)
+ * Expert utilisation per MoE layer (named by its place, e.g. encoders.3.feed_forward; in forward
+ * order), accumulated over batches: frames routed to each expert (top-1)
  * and the mean router entropy per frame. This is what the UI's utilisation heat-map shows; a
  * collapsed router shows as one hot column and low entropy.
  */
 public final class ExpertStats {
-  private final Map<Integer, long[]> frames = new TreeMap<>();
-  private final Map<Integer, double[]> entropy = new TreeMap<>(); // {sum of entropies, frames}
+  private final Map<String, long[]> frames = new LinkedHashMap<>();
+  private final Map<String, double[]> entropy = new LinkedHashMap<>(); // {sum of entropies, frames}
 
   /** Adds one forward pass (reads the router probabilities back to the host for the entropy). */
   public void add(List<MoeRouting> routing) {
@@ -32,13 +33,13 @@ public final class ExpertStats {
   }
 
   /** Per layer: frames routed to each expert. */
-  public Map<Integer, long[]> framesPerExpert() {
+  public Map<String, long[]> framesPerExpert() {
     return frames;
   }
 
   /** Per layer: mean router entropy (nats) over real frames. */
-  public Map<Integer, Double> meanEntropy() {
-    Map<Integer, Double> out = new TreeMap<>();
+  public Map<String, Double> meanEntropy() {
+    Map<String, Double> out = new LinkedHashMap<>();
     entropy.forEach((k, v) -> out.put(k, v[1] == 0 ? 0 : v[0] / v[1]));
     return out;
   }
@@ -53,7 +54,7 @@ public final class ExpertStats {
    */
   public List<Map<String, Object>> toJson() {
     List<Map<String, Object>> layers = new ArrayList<>();
-    Map<Integer, Double> h = meanEntropy();
+    Map<String, Double> h = meanEntropy();
     frames.forEach((layer, counts) -> {
       long total = java.util.Arrays.stream(counts).sum();
       List<Double> share = new ArrayList<>();
@@ -75,7 +76,7 @@ public final class ExpertStats {
   public List<String> summary() {
     List<String> rows = new ArrayList<>();
     for (Map<String, Object> m : toJson()) {
-      StringBuilder sb = new StringBuilder("layer ").append(m.get("layer")).append(':');
+      StringBuilder sb = new StringBuilder(String.format("%-32s", m.get("layer") + ":"));
       @SuppressWarnings("unchecked")
       List<Double> share = (List<Double>) m.get("share");
       for (double s : share) {
@@ -84,20 +85,6 @@ public final class ExpertStats {
       rows.add(sb.append(String.format(" %% | entropy %.3f / %.3f", (double) m.get("entropy"),
           (double) m.get("max_entropy"))).toString());
     }
-    return rows;
-  }
-
-  /** Rows "layer e0 e1 … entropy" for logs and files. */
-  public List<String> table() {
-    List<String> rows = new ArrayList<>();
-    Map<Integer, Double> h = meanEntropy();
-    frames.forEach((layer, counts) -> {
-      StringBuilder sb = new StringBuilder().append(layer);
-      for (long c : counts) {
-        sb.append(' ').append(c);
-      }
-      rows.add(sb.append(String.format(" %.4f", h.get(layer))).toString());
-    });
     return rows;
   }
 }

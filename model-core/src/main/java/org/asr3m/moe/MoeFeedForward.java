@@ -39,10 +39,11 @@ public final class MoeFeedForward extends Layer implements PositionwiseModule {
   private final List<FeedForward> experts = new ArrayList<>();
   private final int topK;
   private final Gating gating;
-  private final int layer;
+  private final String layer;
   private final int dim;
 
-  public MoeFeedForward(int layer, int dim, int hidden, int numExperts, int topK, int embeddingDim, Gating gating,
+  /** @param layer where the layer sits, e.g. "encoders.3.feed_forward" (names its routing statistics) */
+  public MoeFeedForward(String layer, int dim, int hidden, int numExperts, int topK, int embeddingDim, Gating gating,
       float dropout) {
     if (topK < 1 || topK > numExperts) {
       throw new IllegalArgumentException("top_k must be between 1 and num_experts " + numExperts + ", got " + topK);

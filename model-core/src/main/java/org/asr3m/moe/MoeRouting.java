@@ -11,4 +11,4 @@ import ai.djl.ndarray.NDArray;
  * @param valid (F,) 1 for real frames, 0 for padding (padding is excluded from the losses)
  * @param framesPerExpert frames routed to each expert (top-1 choice, real frames only)
  */
-public record MoeRouting(int layer, NDArray probs, NDArray valid, long[] framesPerExpert) {}
+public record MoeRouting(String layer, NDArray probs, NDArray valid, long[] framesPerExpert) {}

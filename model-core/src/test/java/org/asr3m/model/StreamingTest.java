@@ -72,8 +72,14 @@ class StreamingTest {
         ExpertStats streamStats = new ExpertStats();
         streamStats.add(streamed.routing());
         assertThat(streamStats.framesPerExpert()).hasSameSizeAs(fullStats.framesPerExpert());
+        // one entry per MoE layer: both FFNs of each of the 3 blocks for U2++, the second FFN for 3M
+        assertThat(fullStats.framesPerExpert().keySet()).containsExactlyElementsOf(kind.equals("u2pp")
+            ? java.util.List.of("encoders.0.feed_forward_macaron", "encoders.0.feed_forward",
+                "encoders.1.feed_forward_macaron", "encoders.1.feed_forward", "encoders.2.feed_forward_macaron",
+                "encoders.2.feed_forward")
+            : java.util.List.of("encoders.0.feed_forward", "encoders.1.feed_forward", "encoders.2.feed_forward"));
         fullStats.framesPerExpert().forEach((layer, counts) ->
-            assertThat(streamStats.framesPerExpert().get(layer)).as("layer %d", layer).containsExactly(counts));
+            assertThat(streamStats.framesPerExpert().get(layer)).as("layer %s", layer).containsExactly(counts));
       }
     }
   }

@@ -16,11 +16,16 @@ class ExpertStatsTest {
       var probs = m.create(new float[] {1f, 0f, 0.5f, 0.5f, 0.5f, 0.5f}, new Shape(3, 2));
       var valid = m.create(new float[] {1, 1, 0});
       ExpertStats stats = new ExpertStats();
-      stats.add(List.of(new MoeRouting(3, probs, valid, new long[] {2, 0})));
-      stats.add(List.of(new MoeRouting(3, probs, valid, new long[] {1, 1})));
-      assertThat(stats.framesPerExpert().get(3)).containsExactly(3, 1);
-      assertThat(stats.meanEntropy().get(3)).isCloseTo(Math.log(2) / 2, offset(1e-5));
-      assertThat(stats.table()).containsExactly(String.format("3 3 1 %.4f", Math.log(2) / 2));
+      stats.add(List.of(new MoeRouting("encoders.3.feed_forward", probs, valid, new long[] {2, 0})));
+      stats.add(List.of(new MoeRouting("encoders.3.feed_forward", probs, valid, new long[] {1, 1})));
+      assertThat(stats.framesPerExpert().get("encoders.3.feed_forward")).containsExactly(3, 1);
+      assertThat(stats.meanEntropy().get("encoders.3.feed_forward")).isCloseTo(Math.log(2) / 2, offset(1e-5));
+      var json = stats.toJson();
+      assertThat(json).hasSize(1);
+      assertThat(json.get(0)).containsEntry("layer", "encoders.3.feed_forward").containsEntry("share", List.of(0.75, 0.25))
+          .containsEntry("max_entropy", Math.log(2));
+      assertThat(stats.summary()).singleElement().asString().startsWith("encoders.3.feed_forward:")
+          .contains(" 75  25 % | entropy 0.347 / 0.693");
     }
   }
 }

@@ -75,7 +75,7 @@ class MoeFeedForwardTest {
     for (int k : new int[] {1, 2}) {
       try (NDManager m = NDManager.newBaseManager()) {
         Engine.getInstance().setRandomSeed(3);
-        MoeFeedForward moe = new MoeFeedForward(0, D, 16, 5, k, 4,
+        MoeFeedForward moe = new MoeFeedForward("encoders.0.feed_forward", D, 16, 5, k, 4,
             k == 1 ? MoeFeedForward.Gating.PROBABILITY : MoeFeedForward.Gating.TOP_K_SOFTMAX, 0f);
         moe.initialize(m, DataType.FLOAT32, new Shape(1));
         ParameterStore ps = new ParameterStore(m, false);
@@ -100,7 +100,7 @@ class MoeFeedForwardTest {
   void gradientsReachRouterExpertsAndEmbeddingInputIsDetached() {
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(4);
-      MoeFeedForward moe = new MoeFeedForward(0, D, 16, 3, 1, 4, MoeFeedForward.Gating.PROBABILITY, 0f);
+      MoeFeedForward moe = new MoeFeedForward("encoders.0.feed_forward", D, 16, 3, 1, 4, MoeFeedForward.Gating.PROBABILITY, 0f);
       moe.initialize(m, DataType.FLOAT32, new Shape(1));
       NDArray x = m.randomNormal(new Shape(2, 20, D));
       NDArray emb = m.randomNormal(new Shape(2, 20, 4));
@@ -139,7 +139,7 @@ class MoeFeedForwardTest {
       // uniform routing minimises L_m at 1, one-hot routing minimises L_s at 1
       NDArray uniform = m.create(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, new Shape(2, 2));
       assertThat(MeanImportanceLoss.of(uniform, m.ones(new Shape(2))).getFloat()).isCloseTo(1f, offset(1e-6f));
-      MoeLoss total = MoeLoss.of(List.of(new MoeRouting(0, p, valid, new long[2]), new MoeRouting(1, p, valid, new long[2])),
+      MoeLoss total = MoeLoss.of(List.of(new MoeRouting("a", p, valid, new long[2]), new MoeRouting("b", p, valid, new long[2])),
           m.create(2f), 0.15, 0.15, 0.01);
       double ls = (Math.sqrt(2) + 1) / 2;
       assertThat(total.total().getFloat()).isCloseTo((float) (0.15 * 2 * ls + 0.15 * 2 * 1.25 + 0.01 * 2), offset(1e-5f));
@@ -148,8 +148,8 @@ class MoeFeedForwardTest {
 
   @Test
   void costDoesNotGrowWithTheNumberOfExperts() {
-    MoeFeedForward four = new MoeFeedForward(0, 144, 576, 4, 1, 144, MoeFeedForward.Gating.PROBABILITY, 0f);
-    MoeFeedForward sixtyFour = new MoeFeedForward(0, 144, 576, 64, 1, 144, MoeFeedForward.Gating.PROBABILITY, 0f);
+    MoeFeedForward four = new MoeFeedForward("encoders.0.feed_forward", 144, 576, 4, 1, 144, MoeFeedForward.Gating.PROBABILITY, 0f);
+    MoeFeedForward sixtyFour = new MoeFeedForward("encoders.0.feed_forward", 144, 576, 64, 1, 144, MoeFeedForward.Gating.PROBABILITY, 0f);
     long expert = 2L * 144 * 576;
     assertThat(four.activeMacsPerFrame()).isEqualTo(expert + 288L * 4);
     assertThat(sixtyFour.activeMacsPerFrame()).isEqualTo(expert + 288L * 64);
