@@ -1,6 +1,7 @@
 package org.asr3m.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
@@ -43,22 +44,25 @@ public final class Adam {
     return params;
   }
 
-  /** One update with learning rate {@code lr} from the gradients currently held by the parameters. */
+  /**
+   * One update with learning rate {@code lr} from the gradients currently held by the parameters:
+   * PyTorch's w ← w − (lr / c1)·m / (√v / √c2 + ε) with c1 = 1 − β1^t, c2 = 1 − β2^t. It runs as
+   * one fused native call per parameter (the engine's adamUpdate computes w ← w − a·m / (√v + ε′),
+   * so a = lr·√c2 / c1 and ε′ = ε·√c2 give PyTorch's update): with hundreds of expert tensors a
+   * dozen separate operations per parameter would dominate the step.
+   */
   public void update(double lr) {
     step++;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = Math.sqrt(1 - Math.pow(BETA2, step));
+    float stepSize = (float) (lr * c2 / c1);
+    float eps = (float) (EPS * c2);
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray w = e.getValue().getArray();
-      NDArray m = mean.get(e.getKey());
-      NDArray v = variance.get(e.getKey());
       // getGradient() hands out a new handle each call: close it, or native handles pile up per step
-      try (NDArray g = w.getGradient(); NDArray gm = g.mul(1 - BETA1); NDArray g2 = g.square().muli(1 - BETA2)) {
-        m.muli(BETA1).addi(gm);
-        v.muli(BETA2).addi(g2);
-      }
-      try (NDArray denom = v.sqrt().divi(c2).addi(EPS); NDArray upd = m.div(denom).muli(lr / c1)) {
-        w.subi(upd);
+      try (NDArray g = w.getGradient()) {
+        w.getNDArrayInternal().adamUpdate(new NDList(w, g, mean.get(e.getKey()), variance.get(e.getKey())),
+            new NDList(w), (float) lr, stepSize, 0f, 1f, -1f, (float) BETA1, (float) BETA2, eps, false, false);
       }
     }
   }

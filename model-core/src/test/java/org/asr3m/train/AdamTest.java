@@ -1,0 +1,54 @@
+package org.asr3m.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The fused update computes torch.optim.Adam's step (written out here in double precision). */
+class AdamTest {
+  @Test
+  void matchesPyTorchAdamOverSeveralSteps() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] w0 = {1f, -2f, 3f, 0.001f, 0f, -0.5f};
+      Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+      p.setArray(m.create(w0));
+      p.getArray().setRequiresGradient(true);
+      Adam adam = new Adam(Map.of("w", p), m);
+      double[] w = new double[6];
+      double[] mean = new double[6];
+      double[] var = new double[6];
+      for (int i = 0; i < 6; i++) {
+        w[i] = w0[i];
+      }
+      double[] lrs = {1e-3, 5e-3, 2e-3, 1e-2};
+      for (int t = 1; t <= lrs.length; t++) {
+        float[] g = new float[6];
+        for (int i = 0; i < 6; i++) {
+          g[i] = (float) Math.sin(3 * i + t) * (i == 4 ? 0 : 1); // one coordinate never gets a gradient
+        }
+        try (var collector = m.getEngine().newGradientCollector()) {
+          NDArray gArr = m.create(g);
+          collector.backward(p.getArray().mul(gArr).sum()); // d/dw Σ w·g = g
+        }
+        adam.update(lrs[t - 1]);
+        for (int i = 0; i < 6; i++) {
+          mean[i] = 0.9 * mean[i] + 0.1 * g[i];
+          var[i] = 0.999 * var[i] + 0.001 * g[i] * g[i];
+          double mHat = mean[i] / (1 - Math.pow(0.9, t));
+          double vHat = var[i] / (1 - Math.pow(0.999, t));
+          w[i] -= lrs[t - 1] * mHat / (Math.sqrt(vHat) + 1e-8);
+        }
+        GradientClipping.zero(java.util.List.of(p), false);
+        float[] got = p.getArray().toFloatArray();
+        for (int i = 0; i < 6; i++) {
+          assertThat((double) got[i]).as("step %d, w[%d]", t, i).isCloseTo(w[i], org.assertj.core.data.Offset.offset(2e-6));
+        }
+      }
+      assertThat(adam.step()).isEqualTo(4);
+    }
+  }
+}
