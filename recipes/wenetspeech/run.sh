@@ -57,7 +57,7 @@ if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
   (cd "$wenetspeech_dir" && find audio -name '*.opus') | while read -r rel; do
     out="$audio_dir/${rel%.opus}.flac"
     [ -s "$out" ] || printf '%s\0%s\0' "$wenetspeech_dir/$rel" "$out"
-  done | xargs -0 -n 2 -P "$nj" sh -c 'mkdir -p "$(dirname "$1")" && ffmpeg -nostdin -loglevel error -y -i "$0" -ar 16000 -ac 1 "$1.tmp.flac" && mv "$1.tmp.flac" "$1"'
+  done | xargs -0 -r -n 2 -P "$nj" sh -c 'mkdir -p "$(dirname "$1")" && ffmpeg -nostdin -loglevel error -y -i "$0" -ar 16000 -ac 1 "$1.tmp.flac" && mv "$1.tmp.flac" "$1"'
 fi
 if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
   echo "stage 1: data directories from WenetSpeech.json"
