@@ -25,6 +25,7 @@ import org.asr3m.nn.FeedForward;
 import org.asr3m.nn.PositionwiseModule;
 import org.asr3m.nn.BiTransformerDecoder;
 import org.asr3m.nn.ConformerEncoder;
+import org.asr3m.nn.Conv2dSubsampling4;
 import org.asr3m.nn.CtcHead;
 import org.asr3m.nn.EncoderContext;
 import org.asr3m.nn.Layer;
@@ -146,7 +147,8 @@ public final class AsrModel extends Layer {
     EncoderContext all = new EncoderContext();
     NDList outs = new NDList();
     NDList embOuts = new NDList();
-    for (long start = 0; start + 7 <= frames; start += hop) {
+    // a window yields encoder frames only from 7 input frames on (the subsampling's receptive field)
+    for (long start = 0; Conv2dSubsampling4.outputLength(frames - start) > 0; start += hop) {
       try (NDManager chunk = utt.newSubManager()) {
         NDArray w = feats.get(new NDIndex(":, {}:{}, :", start, Math.min(start + window, frames)));
         w.attach(chunk);
@@ -173,7 +175,7 @@ public final class AsrModel extends Layer {
       }
     }
     if (outs.isEmpty()) {
-      throw new IllegalArgumentException("an utterance of " + frames + " frames is shorter than one chunk window (7)");
+      throw new IllegalArgumentException("an utterance of " + frames + " frames is too short for one encoder frame");
     }
     NDArray out = NDArrays.concat(outs, 1);
     NDArray mask = utt.ones(new Shape(1, 1, out.getShape().get(1)), DataType.BOOLEAN, out.getDevice());
@@ -228,8 +230,8 @@ public final class AsrModel extends Layer {
       }
     }
     NDArray total = JointLoss.combine(eta, ctcLoss, levels);
-    Losses losses = new Losses(total).term("ctc", ctcLoss).term("att", levels.isEmpty() ? null : levels.get(0))
-        .term("acc", acc);
+    Losses losses = new Losses(total, encoded.routing()).term("ctc", ctcLoss)
+        .term("att", levels.isEmpty() ? null : levels.get(0)).term("acc", acc);
     for (int i = 1; i < levels.size(); i++) {
       losses.term("att_level" + i, levels.get(i));
     }
@@ -239,11 +241,11 @@ public final class AsrModel extends Layer {
           ? embedding.ctcLoss(ps, encoded.embedding(), batch.targets(), batch.targetLens(), training) : null;
       MoeLoss moeLoss = MoeLoss.of(encoded.routing(), embCtc, moe.alpha(), moe.beta(), moe.gamma());
       if (moeLoss.total() != null) {
-        losses = new Losses(total.add(moeLoss.total()), losses.terms(), List.of());
+        losses = new Losses(total.add(moeLoss.total()), losses.terms(), losses.routing());
       }
       losses.term("moe_ls", moeLoss.sparsity()).term("moe_lm", moeLoss.importance()).term("emb_ctc", embCtc);
     }
-    return new Losses(losses.total(), losses.terms(), encoded.routing());
+    return losses;
   }
 
   @Override

@@ -12,8 +12,8 @@ import org.asr3m.moe.MoeRouting;
  * {@code routing} is what the MoE layers decided (empty for a dense model), for expert statistics.
  */
 public record Losses(NDArray total, Map<String, NDArray> terms, List<MoeRouting> routing) {
-  public Losses(NDArray total) {
-    this(total, new LinkedHashMap<>(), List.of());
+  public Losses(NDArray total, List<MoeRouting> routing) {
+    this(total, new LinkedHashMap<>(), routing);
   }
 
   public Losses term(String name, NDArray value) {

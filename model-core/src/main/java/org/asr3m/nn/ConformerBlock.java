@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.UnaryOperator;
 
 /**
  * One Conformer block with pre-norm residuals (3M paper eq. 1–4, WeNet's ConformerEncoderLayer):
@@ -71,15 +72,23 @@ public final class ConformerBlock extends Layer {
    */
   public NDArray forward(ParameterStore ps, NDArray x, NDArray attMask, NDArray posEmb, EncoderContext ctx,
       boolean training) {
+    return residuals(ps, x, ctx, training, h -> selfAttn.forward(ps, h, attMask, posEmb, training),
+        h -> convModule.forward(ps, h, ctx.maskPad(), training));
+  }
+
+  /**
+   * The block's residual structure (eq. 1–4) around the given self-attention and convolution, so
+   * full-utterance and streaming passes share it and cannot drift apart.
+   */
+  private NDArray residuals(ParameterStore ps, NDArray x, EncoderContext ctx, boolean training,
+      UnaryOperator<NDArray> attention, UnaryOperator<NDArray> convolution) {
     if (feedForwardMacaron != null) {
       NDArray h = feedForwardMacaron.forward(ps, normFfMacaron.forward(ps, x, training), ctx, training);
       x = x.add(Ops.mul(drop(h, training), ffScale));
     }
-    NDArray att = selfAttn.forward(ps, normMha.forward(ps, x, training), attMask, posEmb, training);
-    x = x.add(drop(att, training));
+    x = x.add(drop(attention.apply(normMha.forward(ps, x, training)), training));
     if (convModule != null) {
-      NDArray c = convModule.forward(ps, normConv.forward(ps, x, training), ctx.maskPad(), training);
-      x = x.add(drop(c, training));
+      x = x.add(drop(convolution.apply(normConv.forward(ps, x, training)), training));
     }
     NDArray f = feedForward.forward(ps, normFf.forward(ps, x, training), ctx, training);
     x = x.add(Ops.mul(drop(f, training), ffScale));
@@ -104,21 +113,17 @@ public final class ConformerBlock extends Layer {
    * @param posEmb (1, P + C, D) positional table of the keys
    */
   public ChunkOutput forwardChunk(ParameterStore ps, NDArray x, NDArray posEmb, EncoderContext ctx, Cache cache) {
-    if (feedForwardMacaron != null) {
-      NDArray h = feedForwardMacaron.forward(ps, normFfMacaron.forward(ps, x, false), ctx, false);
-      x = x.add(Ops.mul(h, ffScale));
-    }
-    NDList att = selfAttn.forwardChunk(ps, normMha.forward(ps, x, false), posEmb, cache.keys(), cache.values());
-    x = x.add(att.get(0));
-    NDArray conv = null;
-    if (convModule != null) {
-      NDList c = convModule.forwardChunk(ps, normConv.forward(ps, x, false), cache.conv());
-      x = x.add(c.get(0));
-      conv = c.get(1);
-    }
-    NDArray f = feedForward.forward(ps, normFf.forward(ps, x, false), ctx, false);
-    x = x.add(Ops.mul(f, ffScale));
-    return new ChunkOutput(normFinal == null ? x : normFinal.forward(ps, x, false), new Cache(att.get(1), att.get(2), conv));
+    NDList[] att = new NDList[1]; // output, keys, values
+    NDArray[] conv = new NDArray[1];
+    NDArray out = residuals(ps, x, ctx, false, h -> {
+      att[0] = selfAttn.forwardChunk(ps, h, posEmb, cache.keys(), cache.values());
+      return att[0].get(0);
+    }, h -> {
+      NDList c = convModule.forwardChunk(ps, h, cache.conv());
+      conv[0] = c.get(1);
+      return c.get(0);
+    });
+    return new ChunkOutput(out, new Cache(att[0].get(1), att[0].get(2), conv[0]));
   }
 
   private NDArray drop(NDArray x, boolean training) {

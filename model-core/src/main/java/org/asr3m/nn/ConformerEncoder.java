@@ -80,6 +80,11 @@ public final class ConformerEncoder extends Layer {
     return f;
   }
 
+  /** Global CMVN with the statistics stored in the model. */
+  private NDArray normalize(ParameterStore ps, NDArray feats, boolean training) {
+    return feats.sub(value(ps, cmvnMean, feats, training)).mul(value(ps, cmvnIstd, feats, training));
+  }
+
   /** Multiply-accumulates for one utterance of {@code frames} feature frames (attention products included). */
   public long macs(long frames) {
     long t = Conv2dSubsampling4.outputLength(frames);
@@ -101,7 +106,7 @@ public final class ConformerEncoder extends Layer {
   public Output forward(ParameterStore ps, NDArray feats, NDArray featLens, EncoderContext ctx, boolean training,
       int chunkSize, int leftChunks, int... capture) {
     long t = feats.getShape().get(1);
-    NDArray x = feats.sub(value(ps, cmvnMean, feats, training)).mul(value(ps, cmvnIstd, feats, training));
+    NDArray x = normalize(ps, feats, training);
     NDArray mask = Masks.padding(featLens.toDevice(feats.getDevice(), false), t);
     NDList emb = embed.forward(ps, x, mask, 0, training);
     x = emb.get(0);
@@ -145,10 +150,6 @@ public final class ConformerEncoder extends Layer {
     private long offset;
     private List<ConformerBlock.Cache> caches = new ArrayList<>();
 
-    public long offset() {
-      return offset;
-    }
-
     /** Moves the cached arrays to {@code m} (they outlive the chunk that computed them). */
     public void attach(ai.djl.ndarray.NDManager m) {
       for (ConformerBlock.Cache c : caches) {
@@ -173,7 +174,7 @@ public final class ConformerEncoder extends Layer {
    */
   public NDArray forwardChunk(ParameterStore ps, NDArray window, StreamState state, int chunkSize, int leftChunks,
       EncoderContext ctx) {
-    NDArray x = window.sub(value(ps, cmvnMean, window, false)).mul(value(ps, cmvnIstd, window, false));
+    NDArray x = normalize(ps, window, false);
     NDArray all = x.getManager().ones(new ai.djl.ndarray.types.Shape(1, 1, x.getShape().get(1)),
         ai.djl.ndarray.types.DataType.BOOLEAN, x.getDevice());
     NDList emb = embed.forward(ps, x, all, state.offset, false);
