@@ -74,17 +74,15 @@ final class BenchDecodeCommand implements Callable<Integer> {
     int all = Runtime.getRuntime().availableProcessors();
     int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
     double[][] rtf = new double[counts.length][threadCounts.length];
+    Recipe recipe = recipeFile == null ? null : Recipe.read(recipeFile);
+    if (recipe != null && vocab > 0) {
+      recipe = recipe.withVocab(vocab);
+    }
     try (NDManager m = NDManager.newBaseManager()) {
       List<Recognizer> recognizers = new ArrayList<>();
       for (int n : counts) {
-        AsrModel model;
-        if (checkpoint != null) {
-          model = Checkpoint.load(checkpoint, m).model();
-        } else {
-          Recipe r = Recipe.read(recipeFile);
-          r = vocab > 0 ? r.withVocab(vocab) : r;
-          model = AsrModel.create(n == 0 ? r : r.withExperts(n), m, 1);
-        }
+        AsrModel model = recipe == null ? Checkpoint.load(checkpoint, m).model()
+            : AsrModel.create(n == 0 ? recipe : recipe.withExperts(n), m, 1);
         recognizers.add(new Recognizer(model,
             new Recognizer.Options(Recognizer.Mode.parse(mode), 10, 0.5, 0, chunkSize, -1)));
       }

@@ -14,7 +14,6 @@ import org.asr3m.data.CharTokenizer;
 import org.asr3m.decode.Hypothesis;
 import org.asr3m.decode.Recognizer;
 import org.asr3m.moe.ExpertStats;
-import tools.jackson.databind.json.JsonMapper;
 import org.asr3m.model.Batch;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.ExperimentData;
@@ -117,9 +116,7 @@ final class DecodeCommand implements Callable<Integer> {
           seconds / Math.max(audioSeconds, 1e-9), out);
       if (!stats.isEmpty()) {
         Path file = expertStats != null ? expertStats : out.resolveSibling("expert_stats.json");
-        FbankCommand.createParent(file);
-        Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
-            .writeValueAsString(java.util.Map.of("layers", stats.toJson())));
+        ExpertStats.write(file, java.util.Map.of("layers", stats.toJson()));
         stdout.println("expert utilisation (share of frames per expert) -> " + file);
         stats.summary().forEach(line -> stdout.println("  " + line));
       }

@@ -1,90 +1,121 @@
 package org.asr3m.moe;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Expert utilisation per MoE layer (named by its place, e.g. encoders.3.feed_forward; in forward
- * order), accumulated over batches: frames routed to each expert (top-1)
- * and the mean router entropy per frame. This is what the UI's utilisation heat-map shows; a
- * collapsed router shows as one hot column and low entropy.
+ * order), accumulated over batches: frames routed to each expert (top-1) and the mean router
+ * entropy per frame. This is what the UI's utilisation heat-map shows; a collapsed router shows
+ * as one hot column and low entropy.
  */
 public final class ExpertStats {
-  private final Map<String, long[]> frames = new LinkedHashMap<>();
-  private final Map<String, double[]> entropy = new LinkedHashMap<>(); // {sum of entropies, frames}
+  /** One layer's running totals. */
+  private static final class Totals {
+    final long[] frames;
+    double entropySum;
+    double realFrames;
+
+    Totals(int experts) {
+      frames = new long[experts];
+    }
+  }
+
+  /** One layer's statistics: frames per expert, their shares, mean router entropy and its maximum ln N. */
+  public record Layer(String layer, long[] frames, List<Double> share, double entropy, double maxEntropy) {}
+
+  private final Map<String, Totals> totals = new LinkedHashMap<>();
 
   /** Adds one forward pass (reads the router probabilities back to the host for the entropy). */
   public void add(List<MoeRouting> routing) {
     for (MoeRouting r : routing) {
-      long[] acc = frames.computeIfAbsent(r.layer(), k -> new long[r.framesPerExpert().length]);
-      for (int e = 0; e < acc.length; e++) {
-        acc[e] += r.framesPerExpert()[e];
+      Totals t = totals.computeIfAbsent(r.layer(), k -> new Totals(r.framesPerExpert().length));
+      for (int e = 0; e < t.frames.length; e++) {
+        t.frames[e] += r.framesPerExpert()[e];
       }
       try (NDArray logp = r.probs().add(1e-12f).log(); NDArray h = r.probs().mul(logp).sum(new int[] {1}).neg();
           NDArray masked = h.mul(r.valid()); NDArray sum = masked.sum(); NDArray count = r.valid().sum()) {
-        double[] e = entropy.computeIfAbsent(r.layer(), k -> new double[2]);
-        e[0] += sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-        e[1] += count.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        t.entropySum += sum.toType(DataType.FLOAT64, false).getDouble();
+        t.realFrames += count.toType(DataType.FLOAT64, false).getDouble();
       }
     }
   }
 
+  public boolean isEmpty() {
+    return totals.isEmpty();
+  }
+
   /** Per layer: frames routed to each expert. */
   public Map<String, long[]> framesPerExpert() {
-    return frames;
+    Map<String, long[]> out = new LinkedHashMap<>();
+    totals.forEach((k, t) -> out.put(k, t.frames));
+    return out;
   }
 
   /** Per layer: mean router entropy (nats) over real frames. */
   public Map<String, Double> meanEntropy() {
     Map<String, Double> out = new LinkedHashMap<>();
-    entropy.forEach((k, v) -> out.put(k, v[1] == 0 ? 0 : v[0] / v[1]));
+    totals.forEach((k, t) -> out.put(k, t.realFrames == 0 ? 0 : t.entropySum / t.realFrames));
     return out;
   }
 
-  public boolean isEmpty() {
-    return frames.isEmpty();
+  /** The statistics of every layer, in forward order. */
+  public List<Layer> layers() {
+    List<Layer> out = new ArrayList<>();
+    totals.forEach((layer, t) -> {
+      long all = Arrays.stream(t.frames).sum();
+      List<Double> share = new ArrayList<>();
+      for (long c : t.frames) {
+        share.add(all == 0 ? 0.0 : (double) c / all);
+      }
+      out.add(new Layer(layer, t.frames, share, t.realFrames == 0 ? 0 : t.entropySum / t.realFrames,
+          Math.log(t.frames.length)));
+    });
+    return out;
   }
 
-  /**
-   * The statistics as plain maps and lists for a JSON file: per layer the frames routed to each
-   * expert, their shares, the mean router entropy and its maximum ln N (uniform routing).
-   */
+  /** The layers as plain maps for a JSON file: layer, frames, share, entropy, max_entropy. */
   public List<Map<String, Object>> toJson() {
-    List<Map<String, Object>> layers = new ArrayList<>();
-    Map<String, Double> h = meanEntropy();
-    frames.forEach((layer, counts) -> {
-      long total = java.util.Arrays.stream(counts).sum();
-      List<Double> share = new ArrayList<>();
-      for (long c : counts) {
-        share.add(total == 0 ? 0.0 : (double) c / total);
-      }
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("layer", layer);
-      m.put("frames", counts);
-      m.put("share", share);
-      m.put("entropy", h.get(layer));
-      m.put("max_entropy", Math.log(counts.length));
-      layers.add(m);
-    });
-    return layers;
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Layer l : layers()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("layer", l.layer());
+      m.put("frames", l.frames());
+      m.put("share", l.share());
+      m.put("entropy", l.entropy());
+      m.put("max_entropy", l.maxEntropy());
+      out.add(m);
+    }
+    return out;
   }
 
   /** One line per layer for logs: the share of frames per expert (%) and the router entropy. */
   public List<String> summary() {
     List<String> rows = new ArrayList<>();
-    for (Map<String, Object> m : toJson()) {
-      StringBuilder sb = new StringBuilder(String.format("%-32s", m.get("layer") + ":"));
-      @SuppressWarnings("unchecked")
-      List<Double> share = (List<Double>) m.get("share");
-      for (double s : share) {
+    for (Layer l : layers()) {
+      StringBuilder sb = new StringBuilder(String.format("%-32s", l.layer() + ":"));
+      for (double s : l.share()) {
         sb.append(String.format(" %3.0f", 100 * s));
       }
-      rows.add(sb.append(String.format(" %% | entropy %.3f / %.3f", (double) m.get("entropy"),
-          (double) m.get("max_entropy"))).toString());
+      rows.add(sb.append(String.format(" %% | entropy %.3f / %.3f", l.entropy(), l.maxEntropy())).toString());
     }
     return rows;
+  }
+
+  /** Writes {@code json} (fields holding {@link #toJson()} lists) pretty-printed, creating the directory. */
+  public static void write(Path file, Map<String, Object> json) throws IOException {
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
   }
 }

@@ -19,7 +19,6 @@ import org.asr3m.model.AsrModel;
 import org.asr3m.model.Batch;
 import org.asr3m.model.Losses;
 import org.asr3m.moe.ExpertStats;
-import tools.jackson.databind.json.JsonMapper;
 import org.asr3m.nn.ParameterNames;
 import org.asr3m.recipe.Recipe;
 
@@ -226,9 +225,7 @@ public final class Trainer {
     json.put("epoch", epoch);
     json.put("train", trainStats.toJson());
     json.put("dev", devStats.toJson());
-    Path file = run.outDir().resolve("expert_stats").resolve("epoch_" + epoch + ".json");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    ExpertStats.write(run.outDir().resolve("expert_stats").resolve("epoch_" + epoch + ".json"), json);
   }
 
   private void save(Path dir, Checkpoint.State state) throws IOException {
