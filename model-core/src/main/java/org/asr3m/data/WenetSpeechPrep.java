@@ -68,10 +68,15 @@ public final class WenetSpeechPrep {
         long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         throw new InputException(json, (int) line, "malformed JSON: " + e.getOriginalMessage());
       }
-    } finally {
+    } catch (IOException | RuntimeException e) {
+      // a failed run leaves the directories as they were (earlier good output included)
       for (Writers w : writers.values()) {
-        w.close();
+        w.discard();
       }
+      throw e;
+    }
+    for (Writers w : writers.values()) {
+      w.commit();
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     writers.forEach((k, w) -> counts.put(DIRS.get(k), w.segments));
@@ -144,35 +149,56 @@ public final class WenetSpeechPrep {
     return v.asString();
   }
 
-  /** The four files of one subset; wav.scp gets each long recording once. */
+  /**
+   * The four files of one subset, written to FILE.tmp and renamed over FILE only when the whole
+   * metadata file was read; wav.scp gets each long recording once.
+   */
   private static final class Writers {
-    final BufferedWriter wav;
-    final BufferedWriter seg;
-    final BufferedWriter text;
-    final BufferedWriter utt2spk;
+    private static final String[] FILES = {"wav.scp", "segments", "text", "utt2spk"};
+    final Path dir;
+    final BufferedWriter[] out = new BufferedWriter[FILES.length];
     String lastAid;
     int segments;
 
     Writers(Path dir) throws IOException {
-      wav = Files.newBufferedWriter(dir.resolve("wav.scp"), StandardCharsets.UTF_8);
-      seg = Files.newBufferedWriter(dir.resolve("segments"), StandardCharsets.UTF_8);
-      text = Files.newBufferedWriter(dir.resolve("text"), StandardCharsets.UTF_8);
-      utt2spk = Files.newBufferedWriter(dir.resolve("utt2spk"), StandardCharsets.UTF_8);
+      this.dir = dir;
+      for (int i = 0; i < FILES.length; i++) {
+        out[i] = Files.newBufferedWriter(tmp(FILES[i]), StandardCharsets.UTF_8);
+      }
+    }
+
+    private Path tmp(String name) {
+      return dir.resolve(name + ".tmp");
     }
 
     void add(String aid, String path, String sid, double begin, double end, String txt) throws IOException {
       if (!aid.equals(lastAid)) {
-        wav.write(aid + " " + path + "\n");
+        out[0].write(aid + " " + path + "\n");
         lastAid = aid;
       }
-      seg.write(String.format(java.util.Locale.ROOT, "%s %s %.3f %.3f%n", sid, aid, begin, end));
-      text.write(sid + " " + txt + "\n");
-      utt2spk.write(sid + " " + aid + "\n"); // WenetSpeech has no speaker labels: one "speaker" per recording
+      out[1].write(String.format(java.util.Locale.ROOT, "%s %s %.3f %.3f%n", sid, aid, begin, end));
+      out[2].write(sid + " " + txt + "\n");
+      out[3].write(sid + " " + aid + "\n"); // WenetSpeech has no speaker labels: one "speaker" per recording
       segments++;
     }
 
-    void close() throws IOException {
-      for (BufferedWriter w : new BufferedWriter[] {wav, seg, text, utt2spk}) {
+    void commit() throws IOException {
+      close();
+      for (String name : FILES) {
+        Files.move(tmp(name), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+
+    void discard() throws IOException {
+      close();
+      for (String name : FILES) {
+        Files.deleteIfExists(tmp(name));
+      }
+    }
+
+    private void close() throws IOException {
+      for (BufferedWriter w : out) {
         w.close();
       }
     }

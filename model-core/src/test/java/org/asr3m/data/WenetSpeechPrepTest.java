@@ -65,6 +65,20 @@ class WenetSpeechPrepTest {
     assertThat(KaldiDataDir.load(tmp.resolve("data/train_m")).utterances()).hasSize(1);
     assertThat(KaldiDataDir.load(tmp.resolve("data/dev")).utterances()).extracting(Utterance::id)
         .containsExactly("X0000000001_b_S00000");
+
+    // a later run on broken metadata fails without touching what the good run wrote
+    String before = Files.readString(tmp.resolve("data/train_l/text"));
+    Path broken = Files.writeString(tmp.resolve("broken.json"), JSON.substring(0, JSON.length() / 2));
+    StringWriter err2 = new StringWriter();
+    assertThat(run(new StringWriter(), err2, "prep-wenetspeech", "--json", broken.toString(), "--audio-root",
+        audio.toString(), "--audio-ext", "wav", "--subsets", "L", "--out", tmp.resolve("data").toString()))
+        .isEqualTo(Asr3m.EXIT_BAD_INPUT);
+    assertThat(err2.toString()).contains("broken.json:").contains("malformed JSON");
+    assertThat(Files.readString(tmp.resolve("data/train_l/text"))).isEqualTo(before);
+    try (var files = Files.list(tmp.resolve("data/train_l"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("wav.scp", "segments", "text",
+          "utt2spk");
+    }
   }
 
   @Test
