@@ -14,6 +14,7 @@ import org.asr3m.model.AsrModel;
 import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Checkpoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,8 +36,8 @@ final class BenchDecodeCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint (trained weights).")
   Path checkpoint;
 
-  @Option(names = "--vocab", defaultValue = "0", paramLabel = "V", description = "Vocabulary for --recipe without output_dim.")
-  int vocab;
+  @Mixin
+  ExpertSweep sweep;
 
   @Option(names = "--mode", defaultValue = "attention_rescoring", paramLabel = "MODE", description = "Decoding mode.")
   String mode;
@@ -50,10 +51,6 @@ final class BenchDecodeCommand implements Callable<Integer> {
   @Option(names = "--chunk-size", defaultValue = "0", paramLabel = "FRAMES", description = "Chunk size (0 = full context).")
   int chunkSize;
 
-  @Option(names = "--experts", split = ",", paramLabel = "N[,N…]",
-      description = "With --recipe (MoE): run with each of these expert counts and print the RTF ratios to the first.")
-  int[] experts;
-
   @Option(names = "--batch", defaultValue = "1", paramLabel = "B",
       description = "Utterances per decoding call (default: ${DEFAULT-VALUE}, one at a time as a streaming service).")
   int batch;
@@ -63,26 +60,22 @@ final class BenchDecodeCommand implements Callable<Integer> {
     if ((recipeFile == null) == (checkpoint == null)) {
       throw new IllegalArgumentException("give exactly one of --recipe or --checkpoint");
     }
-    if (experts != null && recipeFile == null) {
+    if (sweep.active() && recipeFile == null) {
       throw new IllegalArgumentException("--experts needs --recipe");
     }
     if (batch < 1 || utterances % batch != 0) {
       throw new IllegalArgumentException("--batch must divide --utterances " + utterances + ", got " + batch);
     }
     PrintWriter out = spec.commandLine().getOut();
-    int[] counts = experts == null ? new int[] {0} : experts;
+    List<Recipe> recipes = recipeFile == null ? null : sweep.recipes(recipeFile);
+    int models = recipes == null ? 1 : recipes.size();
     int all = Runtime.getRuntime().availableProcessors();
     int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
-    double[][] rtf = new double[counts.length][threadCounts.length];
-    Recipe recipe = recipeFile == null ? null : Recipe.read(recipeFile);
-    if (recipe != null && vocab > 0) {
-      recipe = recipe.withVocab(vocab);
-    }
+    double[][] rtf = new double[models][threadCounts.length];
     try (NDManager m = NDManager.newBaseManager()) {
       List<Recognizer> recognizers = new ArrayList<>();
-      for (int n : counts) {
-        AsrModel model = recipe == null ? Checkpoint.load(checkpoint, m).model()
-            : AsrModel.create(n == 0 ? recipe : recipe.withExperts(n), m, 1);
+      for (int c = 0; c < models; c++) {
+        AsrModel model = recipes == null ? Checkpoint.load(checkpoint, m).model() : AsrModel.create(recipes.get(c), m, 1);
         recognizers.add(new Recognizer(model,
             new Recognizer.Options(Recognizer.Mode.parse(mode), 10, 0.5, 0, chunkSize, -1)));
       }
@@ -92,11 +85,11 @@ final class BenchDecodeCommand implements Callable<Integer> {
           batch, mode, chunkSize > 0 ? ", streaming chunk " + chunkSize : "", m.getDevice());
       for (int ti = 0; ti < threadCounts.length; ti++) {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(threadCounts[ti]);
-        double[] best = new double[counts.length];
+        double[] best = new double[models];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
         // rounds over all models in turn, so drift of the machine hits each alike; round -1 warms up
         for (int rep = -1; rep < 5; rep++) {
-          for (int c = 0; c < counts.length; c++) {
+          for (int c = 0; c < models; c++) {
             long t0 = System.nanoTime();
             for (int u = 0; u < utterances; u += batch) {
               try (NDManager bm = m.newSubManager()) {
@@ -109,24 +102,17 @@ final class BenchDecodeCommand implements Callable<Integer> {
             }
           }
         }
-        for (int c = 0; c < counts.length; c++) {
+        for (int c = 0; c < models; c++) {
           rtf[c][ti] = best[c] / (utterances * seconds);
           out.printf("%sthreads=%d  RTF %.4f  (%d s of audio in %.2f s)%n",
-              counts[c] == 0 ? "" : counts[c] + " experts  ", threadCounts[ti], rtf[c][ti], utterances * seconds, best[c]);
+              sweep.active() ? sweep.experts[c] + " experts  " : "", threadCounts[ti], rtf[c][ti], utterances * seconds,
+              best[c]);
         }
       }
       ai.djl.pytorch.jni.JniUtils.setNumThreads(all);
     }
-    if (experts != null) {
-      out.println("RTF relative to " + experts[0] + " experts (1 thread" + (threadCounts.length > 1 ? ", all threads" : "")
-          + "):");
-      for (int c = 0; c < counts.length; c++) {
-        StringBuilder sb = new StringBuilder(String.format("  %3d experts", counts[c]));
-        for (int t = 0; t < threadCounts.length; t++) {
-          sb.append(String.format("  RTF %.4f ratio %.3f", rtf[c][t], rtf[c][t] / rtf[0][t]));
-        }
-        out.println(sb);
-      }
+    if (sweep.active()) {
+      sweep.printRatios(out, "RTF", threadCounts.length > 1 ? " (1 thread, all threads)" : " (1 thread)", "RTF %.4f", rtf);
     }
     return 0;
   }

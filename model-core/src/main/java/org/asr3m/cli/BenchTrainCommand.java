@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.asr3m.model.AsrModel;
 import org.asr3m.model.Batch;
@@ -17,6 +18,7 @@ import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Adam;
 import org.asr3m.train.GradientClipping;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,9 +40,8 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RECIPE", description = "Recipe YAML.")
   Path recipeFile;
 
-  @Option(names = "--vocab", defaultValue = "0", paramLabel = "V",
-      description = "Vocabulary size when the recipe has no output_dim.")
-  int vocab;
+  @Mixin
+  ExpertSweep sweep;
 
   @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Utterances per batch (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -54,32 +55,22 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--experts", split = ",", paramLabel = "N[,N…]",
-      description = "Run an MoE recipe with each of these expert counts and print the ratios to the first.")
-  int[] experts;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Recipe recipe = Recipe.read(recipeFile);
-    if (vocab > 0) {
-      recipe = recipe.withVocab(vocab);
-    }
-    if (experts == null) {
-      measure(recipe, out, steps);
+    List<Recipe> recipes = sweep.recipes(recipeFile);
+    if (!sweep.active()) {
+      measure(recipes.get(0), out, steps);
       return 0;
     }
     // an untimed run first, so the JIT and the allocator are warm for every measured expert count alike
-    measure(recipe.withExperts(experts[0]), new PrintWriter(java.io.Writer.nullWriter()), 2);
-    double[] times = new double[experts.length];
-    for (int i = 0; i < experts.length; i++) {
-      out.printf("--- %d experts%n", experts[i]);
-      times[i] = measure(recipe.withExperts(experts[i]), out, steps);
+    measure(recipes.get(0), new PrintWriter(java.io.Writer.nullWriter()), 2);
+    double[][] times = new double[recipes.size()][];
+    for (int i = 0; i < recipes.size(); i++) {
+      out.printf("--- %d experts%n", sweep.experts[i]);
+      times[i] = new double[] {measure(recipes.get(i), out, steps)};
     }
-    out.println("step time relative to " + experts[0] + " experts:");
-    for (int i = 0; i < experts.length; i++) {
-      out.printf("  %3d experts  %.3f s  ratio %.3f%n", experts[i], times[i], times[i] / times[0]);
-    }
+    sweep.printRatios(out, "step time", "", "%.3f s", times);
     return 0;
   }
 
