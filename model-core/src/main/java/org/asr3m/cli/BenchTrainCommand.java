@@ -1,6 +1,7 @@
 package org.asr3m.cli;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -85,32 +86,47 @@ final class BenchTrainCommand implements Callable<Integer> {
       long rssBefore = 0;
       long heapBefore = 0;
       double total = 0;
+      double[] phase = new double[5]; // forward, backward, clipping, Adam, zeroing
       for (int s = 0; s < steps + 2; s++) {
         if (s == 2) {
           rssBefore = Rss.kilobytes();
           heapBefore = Rss.committedHeapKilobytes();
         }
         long t0 = System.nanoTime();
+        long[] at = new long[6];
         try (NDManager bm = m.newSubManager()) {
           Batch b = new Batch(bm.randomNormal(new Shape(batch, frames, recipe.encoder().inputDim())),
               bm.full(new Shape(batch), frames, DataType.INT64),
               bm.randomInteger(2, v - 1, new Shape(batch, tokens), DataType.INT64),
               bm.full(new Shape(batch), tokens, DataType.INT64));
+          at[0] = System.nanoTime();
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(model.loss(ps, b, true).total());
+            NDArray loss = model.loss(ps, b, true).total();
+            at[1] = System.nanoTime();
+            gc.backward(loss);
           }
-          GradientClipping.clip(params, recipe.train().gradClip());
-          adam.update(1e-4);
+          at[2] = System.nanoTime();
+          double scale = GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip());
+          at[3] = System.nanoTime();
+          adam.update(1e-4, scale);
+          at[4] = System.nanoTime();
           GradientClipping.zero(params, false);
+          at[5] = System.nanoTime();
         }
         if (s >= 2) {
           total += (System.nanoTime() - t0) / 1e9;
+          for (int i = 0; i < phase.length; i++) {
+            phase[i] += (at[i + 1] - at[i]) / 1e9 / steps;
+          }
         }
       }
       double step = total / steps;
       out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads%n", recipeFile, batch,
           frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
       out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps)%n", step, batch * frames / step, steps);
+      out.printf("  forward %.3f s, backward %.3f s, gradient norm %.3f s, clipped Adam %.3f s, zeroing %.3f s; %,d parameters%n",
+          phase[0], phase[1], phase[2], phase[3], phase[4],
+          params.stream().mapToLong(p -> p.getArray().size()).sum());
       long rssAfter = Rss.kilobytes();
       long heapAfter = Rss.committedHeapKilobytes();
       out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps (JVM heap committed %d -> %d MiB;"

@@ -52,6 +52,14 @@ public final class Adam {
    * dozen separate operations per parameter would dominate the step.
    */
   public void update(double lr) {
+    update(lr, 1.0);
+  }
+
+  /**
+   * As {@link #update(double)} with every gradient multiplied by {@code gradScale} first (the
+   * clipping factor of {@link GradientClipping#scale}), inside the same native call.
+   */
+  public void update(double lr, double gradScale) {
     step++;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = Math.sqrt(1 - Math.pow(BETA2, step));
@@ -62,7 +70,7 @@ public final class Adam {
       // getGradient() hands out a new handle each call: close it, or native handles pile up per step
       try (NDArray g = w.getGradient()) {
         w.getNDArrayInternal().adamUpdate(new NDList(w, g, mean.get(e.getKey()), variance.get(e.getKey())),
-            new NDList(w), (float) lr, stepSize, 0f, 1f, -1f, (float) BETA1, (float) BETA2, eps, false, false);
+            new NDList(w), (float) lr, stepSize, 0f, (float) gradScale, -1f, (float) BETA1, (float) BETA2, eps, false, false);
       }
     }
   }

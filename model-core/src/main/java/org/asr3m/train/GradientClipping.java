@@ -11,14 +11,22 @@ public final class GradientClipping {
   private GradientClipping() {}
 
   /**
-   * Sets all gradients to zero without leaving arrays behind (DJL's NDArray.set(index, value)
-   * allocates helper arrays in the parameters' manager on every call).
+   * Sets all gradients to zero. On the PyTorch engine this is the engine's own in-place zeroing
+   * (a write-only pass that also clears NaN/∞); otherwise the gradients are overwritten without
+   * leaving arrays behind (DJL's NDArray.set(index, value) allocates helper arrays in the
+   * parameters' manager on every call).
    *
-   * @param nonFinite the gradients may hold NaN/∞ (0·NaN stays NaN, so they are overwritten from the host)
+   * @param nonFinite the gradients may hold NaN/∞ (0·NaN stays NaN, so without the engine's zeroing
+   *     they are overwritten from the host)
    */
   public static void zero(Collection<Parameter> params, boolean nonFinite) {
     for (Parameter p : params) {
-      try (NDArray g = p.getArray().getGradient()) {
+      NDArray w = p.getArray();
+      if (w instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+        ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
+        continue;
+      }
+      try (NDArray g = w.getGradient()) {
         if (nonFinite) {
           g.set(new float[Math.toIntExact(g.size())]);
         } else {
@@ -29,33 +37,31 @@ public final class GradientClipping {
   }
 
   /**
-   * Scales all gradients so their joint L2 norm is at most {@code maxNorm}.
-   *
-   * @return the norm before clipping (non-finite means the caller should skip the update, as WeNet does)
+   * The joint L2 norm of all gradients: one reduction per parameter, no temporary copies (with
+   * hundreds of expert tensors the gradient passes are a large part of a training step).
    */
-  public static double clip(Collection<Parameter> params, double maxNorm) {
-    NDList squares = new NDList();
+  public static double norm(Collection<Parameter> params) {
+    NDList norms = new NDList();
     for (Parameter p : params) {
-      try (NDArray g = p.getArray().getGradient(); NDArray sq = g.square()) {
-        squares.add(sq.sum());
+      try (NDArray g = p.getArray().getGradient()) {
+        norms.add(g.norm());
       }
     }
-    double norm;
     // every intermediate is closed here: they live in the parameters' long-lived manager
-    try (NDArray stacked = NDArrays.stack(squares); NDArray sum = stacked.sum(); NDArray total = sum.sqrt();
+    try (NDArray stacked = NDArrays.stack(norms); NDArray total = stacked.norm();
         NDArray wide = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, true)) {
-      norm = wide.getDouble();
+      return wide.getDouble();
     } finally {
-      squares.close();
+      norms.close();
     }
-    if (maxNorm > 0 && Double.isFinite(norm) && norm > maxNorm) {
-      double scale = maxNorm / (norm + 1e-6);
-      for (Parameter p : params) {
-        try (NDArray g = p.getArray().getGradient()) {
-          g.muli(scale);
-        }
-      }
-    }
-    return norm;
+  }
+
+  /**
+   * The factor torch.nn.utils.clip_grad_norm_ multiplies the gradients by: maxNorm / (norm + 1e-6)
+   * when the norm exceeds maxNorm (and maxNorm &gt; 0), else 1. {@link Adam#update(double, double)}
+   * applies it while it reads the gradients, which saves a read-write pass over all of them.
+   */
+  public static double scale(double norm, double maxNorm) {
+    return maxNorm > 0 && Double.isFinite(norm) && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
   }
 }

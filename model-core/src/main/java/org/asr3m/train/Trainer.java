@@ -119,9 +119,9 @@ public final class Trainer {
           collector.close();
           collector = null;
           accumulated = 0;
-          double norm = GradientClipping.clip(params, conf.gradClip());
+          double norm = GradientClipping.norm(params);
           if (Double.isFinite(norm)) {
-            adam.update(schedule.lr(adam.step() + 1));
+            adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()));
           } else {
             listener.onSkippedStep(epoch, adam.step(), norm);
           }

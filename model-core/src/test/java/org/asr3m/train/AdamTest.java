@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class AdamTest {
   @Test
   void matchesPyTorchAdamOverSeveralSteps() {
+    run(0);
+  }
+
+  /** clip_grad_norm_(max_norm=1) then Adam: the clipping factor is applied inside the update. */
+  @Test
+  void matchesClipGradNormThenAdam() {
+    run(1.0);
+  }
+
+  /** @param maxNorm gradient clipping threshold, 0 = none */
+  private static void run(double maxNorm) {
     try (NDManager m = NDManager.newBaseManager()) {
       float[] w0 = {1f, -2f, 3f, 0.001f, 0f, -0.5f};
       Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
@@ -34,7 +45,22 @@ class AdamTest {
           NDArray gArr = m.create(g);
           collector.backward(p.getArray().mul(gArr).sum()); // d/dw Σ w·g = g
         }
-        adam.update(lrs[t - 1]);
+        double sq = 0;
+        for (float gi : g) {
+          sq += (double) gi * gi;
+        }
+        double norm = GradientClipping.norm(java.util.List.of(p));
+        assertThat(norm).as("gradient norm").isCloseTo(Math.sqrt(sq), org.assertj.core.data.Offset.offset(1e-5));
+        double scale = GradientClipping.scale(norm, maxNorm);
+        if (maxNorm > 0) {
+          assertThat(scale).as("clipping factor, norm %.3f", norm).isLessThan(1.0); // every step is clipped here
+          for (int i = 0; i < 6; i++) {
+            g[i] = (float) (g[i] * maxNorm / (Math.sqrt(sq) + 1e-6));
+          }
+        } else {
+          assertThat(scale).isEqualTo(1.0);
+        }
+        adam.update(lrs[t - 1], scale);
         for (int i = 0; i < 6; i++) {
           mean[i] = 0.9 * mean[i] + 0.1 * g[i];
           var[i] = 0.999 * var[i] + 0.001 * g[i] * g[i];
