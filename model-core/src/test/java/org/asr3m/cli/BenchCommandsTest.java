@@ -38,6 +38,9 @@ class BenchCommandsTest {
     assertThat(train).contains("--- 2 experts").contains("--- 8 experts").contains("step time relative to 2 experts")
         .containsPattern("\\s2 experts\\s+[0-9.]+ s\\s+ratio 1\\.000");
     assertThat(train).containsPattern("\\s8 experts\\s+[0-9.]+ s\\s+ratio [0-9.]+");
+    // whole step, forward + backward, parameter update: three measured columns with their ratios
+    assertThat(train).containsPattern("\\s8 experts(\\s+[0-9.]+ s ratio [0-9.]+){3}")
+        .containsPattern("forward [0-9.]+ s, backward [0-9.]+ s, gradient norm [0-9.]+ s, clipped Adam [0-9.]+ s");
     String decode = run(0, "bench", "decode", "--recipe", r.toString(), "--experts", "2,8", "--utterances", "2", "--batch", "2",
         "--seconds", "1", "--mode", "ctc_greedy_search");
     assertThat(decode).contains("RTF relative to 2 experts").containsPattern("\\s8 experts\\s+RTF [0-9.]+ ratio [0-9.]+");
