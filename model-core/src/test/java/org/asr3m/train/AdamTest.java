@@ -10,25 +10,63 @@ import org.junit.jupiter.api.Test;
 
 /** The fused update computes torch.optim.Adam's step (written out here in double precision). */
 class AdamTest {
+  /** The single host pass (float32 parameters in CPU memory). */
   @Test
   void matchesPyTorchAdamOverSeveralSteps() {
-    run(0);
+    run(0, false);
   }
 
   /** clip_grad_norm_(max_norm=1) then Adam: the clipping factor is applied inside the update. */
   @Test
   void matchesClipGradNormThenAdam() {
-    run(1.0);
+    run(1.0, false);
   }
 
-  /** @param maxNorm gradient clipping threshold, 0 = none */
-  private static void run(double maxNorm) {
+  /** The engine's adamUpdate, which every device other than host memory uses. */
+  @Test
+  void engineUpdateMatchesToo() {
+    run(0, true);
+    run(1.0, true);
+  }
+
+  /** Tensors larger than one chunk of the host pass are split between tasks; every element is updated. */
+  @Test
+  void hostPassCoversLargeTensors() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      int n = (1 << 18) * 3 + 5;
+      Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+      p.setArray(m.zeros(new ai.djl.ndarray.types.Shape(n)));
+      p.getArray().setRequiresGradient(true);
+      Adam adam = new Adam(Map.of("w", p), m);
+      try (var collector = m.getEngine().newGradientCollector()) {
+        collector.backward(p.getArray().sum()); // gradient 1 everywhere
+      }
+      adam.update(1e-3);
+      assertThat(adam.hostSteps()).isEqualTo(1);
+      // first step: m̂ = g, v̂ = g², so every weight moves by −lr·1/(1 + ε)
+      float[] got = p.getArray().toFloatArray();
+      for (int i = 0; i < n; i++) {
+        if (Math.abs(got[i] + 1e-3f) > 1e-7f) {
+          throw new AssertionError("w[" + i + "] = " + got[i]);
+        }
+      }
+    }
+  }
+
+  /**
+   * @param maxNorm gradient clipping threshold, 0 = none
+   * @param engine use the engine's adamUpdate instead of the host pass
+   */
+  private static void run(double maxNorm, boolean engine) {
     try (NDManager m = NDManager.newBaseManager()) {
       float[] w0 = {1f, -2f, 3f, 0.001f, 0f, -0.5f};
       Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
       p.setArray(m.create(w0));
       p.getArray().setRequiresGradient(true);
       Adam adam = new Adam(Map.of("w", p), m);
+      if (engine) {
+        adam.engineOnly();
+      }
       double[] w = new double[6];
       double[] mean = new double[6];
       double[] var = new double[6];
@@ -75,6 +113,7 @@ class AdamTest {
         }
       }
       assertThat(adam.step()).isEqualTo(4);
+      assertThat(adam.hostSteps()).as("updates that ran as the host pass").isEqualTo(engine ? 0 : 4);
     }
   }
 }
