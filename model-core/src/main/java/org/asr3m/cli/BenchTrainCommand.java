@@ -91,7 +91,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       long rssBefore = 0;
       long heapBefore = 0;
       double total = 0;
-      double[] phase = new double[5]; // forward, backward, clipping, Adam, zeroing
+      double[] phase = new double[5]; // forward, backward, gradient norm, clipped Adam, zeroing
       for (int s = 0; s < steps + 2; s++) {
         if (s == 2) {
           rssBefore = Rss.kilobytes();

@@ -71,7 +71,7 @@ public final class Adam {
 
   /**
    * As {@link #update(double)} with every gradient multiplied by {@code gradScale} first (the
-   * clipping factor of {@link GradientClipping#scale}), inside the same native call.
+   * clipping factor of {@link GradientClipping#scale}), inside the same pass.
    */
   public void update(double lr, double gradScale) {
     step++;
