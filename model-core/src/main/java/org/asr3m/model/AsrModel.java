@@ -230,19 +230,23 @@ public final class AsrModel extends Layer {
       }
     }
     NDArray total = JointLoss.combine(eta, ctcLoss, levels);
+    Recipe.MoeConf moe = recipe.moe();
+    MoeLoss moeLoss = null;
+    NDArray embCtc = null;
+    if (moe != null) {
+      embCtc = embedding != null && moe.gamma() > 0
+          ? embedding.ctcLoss(ps, encoded.embedding(), batch.targets(), batch.targetLens(), training) : null;
+      moeLoss = MoeLoss.of(encoded.routing(), embCtc, moe.alpha(), moe.beta(), moe.gamma());
+      if (moeLoss.total() != null) {
+        total = total.add(moeLoss.total());
+      }
+    }
     Losses losses = new Losses(total, encoded.routing()).term("ctc", ctcLoss)
         .term("att", levels.isEmpty() ? null : levels.get(0)).term("acc", acc);
     for (int i = 1; i < levels.size(); i++) {
       losses.term("att_level" + i, levels.get(i));
     }
-    Recipe.MoeConf moe = recipe.moe();
-    if (moe != null) {
-      NDArray embCtc = embedding != null && moe.gamma() > 0
-          ? embedding.ctcLoss(ps, encoded.embedding(), batch.targets(), batch.targetLens(), training) : null;
-      MoeLoss moeLoss = MoeLoss.of(encoded.routing(), embCtc, moe.alpha(), moe.beta(), moe.gamma());
-      if (moeLoss.total() != null) {
-        losses = new Losses(total.add(moeLoss.total()), losses.terms(), losses.routing());
-      }
+    if (moeLoss != null) {
       losses.term("moe_ls", moeLoss.sparsity()).term("moe_lm", moeLoss.importance()).term("emb_ctc", embCtc);
     }
     return losses;

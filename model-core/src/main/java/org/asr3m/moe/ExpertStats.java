@@ -30,7 +30,7 @@ public final class ExpertStats {
     }
   }
 
-  /** One layer's statistics: frames per expert, their shares, mean router entropy and its maximum ln N. */
+  /** One layer's statistics: frames per expert, their shares, mean router entropy (nats, over real frames) and its maximum ln N. */
   public record Layer(String layer, long[] frames, List<Double> share, double entropy, double maxEntropy) {}
 
   private final Map<String, Totals> totals = new LinkedHashMap<>();
@@ -58,13 +58,6 @@ public final class ExpertStats {
   public Map<String, long[]> framesPerExpert() {
     Map<String, long[]> out = new LinkedHashMap<>();
     totals.forEach((k, t) -> out.put(k, t.frames));
-    return out;
-  }
-
-  /** Per layer: mean router entropy (nats) over real frames. */
-  public Map<String, Double> meanEntropy() {
-    Map<String, Double> out = new LinkedHashMap<>();
-    totals.forEach((k, t) -> out.put(k, t.realFrames == 0 ? 0 : t.entropySum / t.realFrames));
     return out;
   }
 

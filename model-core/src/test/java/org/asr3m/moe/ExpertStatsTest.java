@@ -19,7 +19,8 @@ class ExpertStatsTest {
       stats.add(List.of(new MoeRouting("encoders.3.feed_forward", probs, valid, new long[] {2, 0})));
       stats.add(List.of(new MoeRouting("encoders.3.feed_forward", probs, valid, new long[] {1, 1})));
       assertThat(stats.framesPerExpert().get("encoders.3.feed_forward")).containsExactly(3, 1);
-      assertThat(stats.meanEntropy().get("encoders.3.feed_forward")).isCloseTo(Math.log(2) / 2, offset(1e-5));
+      assertThat(stats.layers()).singleElement().satisfies(
+          l -> assertThat(l.entropy()).isCloseTo(Math.log(2) / 2, offset(1e-5)));
       var json = stats.toJson();
       assertThat(json).hasSize(1);
       assertThat(json.get(0)).containsEntry("layer", "encoders.3.feed_forward").containsEntry("share", List.of(0.75, 0.25))
