@@ -1,0 +1,12 @@
+package org.asr3m.worker;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The worker process: runs experiment runs as Spring Batch jobs. */
+@SpringBootApplication
+public class WorkerApplication {
+  public static void main(String[] args) {
+    System.exit(SpringApplication.exit(SpringApplication.run(WorkerApplication.class, args)));
+  }
+}
