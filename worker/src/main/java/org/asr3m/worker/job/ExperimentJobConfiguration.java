@@ -1,0 +1,50 @@
+package org.asr3m.worker.job;
+
+import org.asr3m.worker.run.Stage;
+import org.asr3m.worker.step.BaseTrainStep;
+import org.asr3m.worker.step.EmbeddingPretrainStep;
+import org.asr3m.worker.step.EvaluateStep;
+import org.asr3m.worker.step.FeaturePrepStep;
+import org.asr3m.worker.step.StageTasklet;
+import org.asr3m.worker.step.TrainStep;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The experiment job: one job instance per run (identified by the runId parameter), five steps in
+ * the order of the 3m-asr recipe chain. Spring Batch keeps each step's status in its job
+ * repository, so a restarted job instance (after a crash or on another worker) skips the steps that
+ * completed and runs the rest; the training steps resume from their last stored checkpoint.
+ *
+ * <p>The stage tasklets run without a surrounding database transaction (ResourcelessTransactionManager):
+ * a training step lasts hours or days, and its metrics and progress rows must be visible as they are
+ * written, not at the end. The job repository keeps its own transactions.
+ */
+@Configuration
+public class ExperimentJobConfiguration {
+  public static final String JOB_NAME = "experiment";
+
+  @Bean
+  public Job experimentJob(JobRepository repository, FeaturePrepStep featurePrep, EmbeddingPretrainStep embedding,
+      BaseTrainStep base, TrainStep train, EvaluateStep evaluate) {
+    return new JobBuilder(JOB_NAME, repository)
+        .start(step(repository, Stage.FEATURE_PREP, featurePrep))
+        .next(step(repository, Stage.EMBEDDING_PRETRAIN, embedding))
+        .next(step(repository, Stage.BASE_TRAIN, base))
+        .next(step(repository, Stage.TRAIN, train))
+        .next(step(repository, Stage.EVALUATE, evaluate))
+        .build();
+  }
+
+  private static Step step(JobRepository repository, Stage stage, StageTasklet tasklet) {
+    return new StepBuilder(stage.stepName(), repository)
+        .tasklet(tasklet, new ResourcelessTransactionManager())
+        .build();
+  }
+}

@@ -1,0 +1,52 @@
+package org.asr3m.worker.step;
+
+import java.nio.file.Path;
+import org.asr3m.worker.run.RunRepository;
+import org.asr3m.worker.run.Stage;
+import org.asr3m.worker.run.StageStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * train: the recipe's own model, initialised from the dense base and the pretrained embedding
+ * network where earlier stages produced them. Always this run's own work (never reused).
+ */
+@Component
+public class TrainStep extends StageTasklet {
+
+  public TrainStep(StageServices services) {
+    super(services, Stage.TRAIN);
+  }
+
+  @Override
+  protected StageOutcome run(StageContext ctx) throws Exception {
+    RunInputs in = new RunInputs(ctx);
+    RunRepository runs = services.runs();
+    long runId = ctx.run().id();
+    runs.stageStarted(runId, Stage.TRAIN, null);
+    FeatureInputs f = FeatureInputs.fetch(runs, ctx);
+    Path base = upstream(ctx, Stage.BASE_TRAIN, "base");
+    Path embedding = upstream(ctx, Stage.EMBEDDING_PRETRAIN, "embedding");
+    if (embedding != null && base == null) {
+      // model-core initialises the embedding network together with a dense base; without one it trains from scratch
+      ctx.log().line("no dense base (pipeline_conf.base_epochs = 0): the embedding network is trained with the model");
+      embedding = null;
+    }
+    String prefix = ctx.ownPrefix();
+    var outputs = TrainingStage.train(services, ctx, prefix, new TrainingStage.Spec(in.writeRecipe("train.yaml",
+        in.recipeYaml()), in.trainDir(), in.devDir(), f.units(), f.cmvn(), base, embedding, ctx.run().maxEpochs(),
+        ctx.run().maxSteps()));
+    ctx.seal(prefix, outputs);
+    return StageOutcome.completed(prefix, base == null ? "trained from scratch" : "initialised from the dense base");
+  }
+
+  /** The final model of an earlier stage, downloaded; null when that stage was skipped. */
+  private Path upstream(StageContext ctx, Stage stage, String name) throws java.io.IOException {
+    var row = services.runs().stages(ctx.run().id()).get(stage);
+    if (row == null || row.status() == StageStatus.SKIPPED || row.outputPrefix() == null) {
+      return null;
+    }
+    Path dir = ctx.localDir().resolve(name);
+    TrainingStage.deleteTree(dir);
+    return ctx.fetch(row.outputPrefix() + "/final", dir);
+  }
+}
