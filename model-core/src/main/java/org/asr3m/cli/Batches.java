@@ -2,7 +2,6 @@ package org.asr3m.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +12,14 @@ import org.asr3m.features.FbankOptions;
 import org.asr3m.features.GlobalCmvn;
 import org.asr3m.features.ParallelExtraction;
 import org.asr3m.io.InputException;
+import org.asr3m.pipeline.FeaturePrep;
 
 /** Shared pieces of the batch commands: utterance lists and the end-of-run problem report. */
 final class Batches {
   private Batches() {}
 
   static List<ParallelExtraction.Item> items(KaldiDataDir dir) {
-    List<ParallelExtraction.Item> items = new ArrayList<>();
-    for (Utterance u : dir.utterances()) {
-      items.add(new ParallelExtraction.Item(u.id(), u.audio(), u.startSec(), u.endSec()));
-    }
-    return items;
+    return FeaturePrep.items(dir);
   }
 
   static Map<String, String> texts(KaldiDataDir dir) {
@@ -45,12 +41,8 @@ final class Batches {
    */
   static CmvnResult cmvn(Path dir, AudioOptions audio, FbankOptions fbank, int threads, PrintWriter err)
       throws Exception {
-    KaldiDataDir data = KaldiDataDir.load(dir);
-    List<ParallelExtraction.Item> items = items(data);
-    GlobalCmvn stats = new GlobalCmvn(fbank.numMelBins());
-    List<ParallelExtraction.Failure> failures = new ParallelExtraction(audio, fbank, threads).run(items,
-        (item, feats) -> stats.accumulate(feats));
-    return new CmvnResult(stats, report(err, data.problems(), failures, items.size() + data.problems().size()));
+    FeaturePrep.CmvnStats c = FeaturePrep.cmvn(dir, audio, fbank, threads);
+    return new CmvnResult(c.stats(), report(err, c.dataProblems(), c.failures(), c.items() + c.dataProblems().size()));
   }
 
   /**

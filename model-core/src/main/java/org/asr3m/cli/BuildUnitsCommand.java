@@ -1,14 +1,13 @@
 package org.asr3m.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.asr3m.data.KaldiDataDir;
 import org.asr3m.data.Units;
 import org.asr3m.io.InputException;
+import org.asr3m.pipeline.FeaturePrep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,14 +31,8 @@ final class BuildUnitsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> transcripts = new ArrayList<>();
     List<InputException> problems = new ArrayList<>();
-    for (Path t : texts) {
-      if (!Files.isRegularFile(t)) {
-        throw new InputException(t, "text file not found");
-      }
-      transcripts.addAll(KaldiDataDir.readText(t, problems).values());
-    }
+    List<String> transcripts = FeaturePrep.transcripts(texts, problems);
     Units units = Units.build(transcripts);
     units.write(out);
     PrintWriter stdout = spec.commandLine().getOut();

@@ -1,26 +1,17 @@
 package org.asr3m.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.asr3m.io.InputException;
+import org.asr3m.pipeline.Evaluation;
 import org.asr3m.score.CerReport;
 import org.asr3m.score.CerScorer;
-import org.asr3m.score.ErrorCounts;
 import org.asr3m.score.UtteranceResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "cer", mixinStandardHelpOptions = true,
     description = {"Score recognition output against references: character error rate with WeNet's",
@@ -73,44 +64,8 @@ final class CerCommand implements Callable<Integer> {
     }
     err.flush();
     if (json != null) {
-      writeJson(report, json);
+      Evaluation.writeCerJson(report, json);
     }
     return 0;
-  }
-
-  static void writeJson(CerReport report, Path file) {
-    JsonMapper mapper = JsonMapper.builder().build();
-    ErrorCounts total = report.total();
-    ObjectNode root = mapper.createObjectNode();
-    root.put("cer", total.cer());
-    root.put("n", total.n());
-    root.put("correct", total.correct());
-    root.put("sub", total.sub());
-    root.put("del", total.del());
-    root.put("ins", total.ins());
-    ArrayNode missing = root.putArray("missing");
-    report.missing().forEach(missing::add);
-    ArrayNode utterances = root.putArray("utterances");
-    for (UtteranceResult utt : report.utterances()) {
-      ErrorCounts c = utt.counts();
-      ObjectNode node = utterances.addObject();
-      node.put("id", utt.id());
-      node.put("cer", c.cer());
-      node.put("n", c.n());
-      node.put("sub", c.sub());
-      node.put("del", c.del());
-      node.put("ins", c.ins());
-    }
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        mapper.writerWithDefaultPrettyPrinter().writeValue(w, root);
-      }
-    } catch (IOException | JacksonException e) {
-      throw new InputException(file, 0, "cannot write JSON: " + e.getMessage(), e);
-    }
   }
 }

@@ -2,19 +2,12 @@ package org.asr3m.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.asr3m.data.CharTokenizer;
-import org.asr3m.decode.Hypothesis;
 import org.asr3m.decode.Recognizer;
 import org.asr3m.moe.ExpertStats;
-import org.asr3m.model.Batch;
+import org.asr3m.pipeline.Evaluation;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.ExperimentData;
 import picocli.CommandLine.Command;
@@ -89,31 +82,11 @@ final class DecodeCommand implements Callable<Integer> {
       for (var p : data.problems()) {
         spec.commandLine().getErr().println("warning: " + p.getMessage());
       }
-      Recognizer recognizer = new Recognizer(loaded.model(),
-          new Recognizer.Options(m, beam, ctcWeight, reverseWeight, chunkSize, leftChunks));
-      ParameterStore ps = new ParameterStore(manager, false);
-      FbankCommand.createParent(out);
-      long start = System.nanoTime();
-      int n = 0;
-      double audioSeconds = 0;
-      ExpertStats stats = new ExpertStats();
-      try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        for (List<Integer> batchIdx : data.plan().batches(0)) {
-          try (NDManager bm = manager.newSubManager()) {
-            Batch b = data.data().batch(bm, batchIdx, 0);
-            audioSeconds += b.featLens().sum().getLong() / 100.0;
-            List<Hypothesis> hyps = recognizer.decode(ps, b.feats(), b.featLens(), stats);
-            for (int i = 0; i < hyps.size(); i++) {
-              String id = data.data().examples().get(batchIdx.get(i)).id();
-              w.write(id + " " + CharTokenizer.decode(hyps.get(i).tokens(), loaded.units()) + "\n");
-              n++;
-            }
-          }
-        }
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      stdout.printf("decoded %d utterances (%.1f s of audio) in %.1f s, RTF %.4f -> %s%n", n, audioSeconds, seconds,
-          seconds / Math.max(audioSeconds, 1e-9), out);
+      Evaluation.Decoded decoded = Evaluation.decodeTo(loaded, manager, data,
+          new Recognizer.Options(m, beam, ctcWeight, reverseWeight, chunkSize, leftChunks), out);
+      stdout.printf("decoded %d utterances (%.1f s of audio) in %.1f s, RTF %.4f -> %s%n", decoded.utterances(),
+          decoded.audioSeconds(), decoded.seconds(), decoded.rtf(), out);
+      ExpertStats stats = decoded.stats();
       if (!stats.isEmpty()) {
         Path file = expertStats != null ? expertStats : out.resolveSibling("expert_stats.json");
         ExpertStats.write(file, java.util.Map.of("layers", stats.toJson()));

@@ -1,25 +1,14 @@
 package org.asr3m.cli;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.asr3m.data.KaldiDataDir;
-import org.asr3m.data.Units;
-import org.asr3m.features.GlobalCmvn;
-import org.asr3m.model.AsrModel;
-import org.asr3m.model.ModelSize;
+import org.asr3m.pipeline.TrainingRun;
 import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Checkpoint;
-import org.asr3m.train.ExperimentData;
-import org.asr3m.train.TrainConfig;
 import org.asr3m.train.TrainListener;
-import org.asr3m.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -83,78 +72,16 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Recipe recipe = Recipe.read(recipeFile);
-    Files.createDirectories(exp);
-    Path unitsFile = units;
-    if (unitsFile == null) {
-      unitsFile = exp.resolve("units.txt");
-      if (!Files.exists(unitsFile)) {
-        List<org.asr3m.io.InputException> problems = new ArrayList<>();
-        Units.build(KaldiDataDir.readText(trainDir.resolve("text"), problems).values()).write(unitsFile);
-        out.println("built " + unitsFile);
-      }
+    Recipe.read(recipeFile); // a missing or unreadable recipe is reported as such
+    if (initEmbedding != null && initFrom == null) {
+      throw new IllegalArgumentException("--init-embedding goes with --init-from (the dense base model)");
     }
-    Units vocab = Units.read(unitsFile);
-    recipe = recipe.withVocab(vocab.size());
-    GlobalCmvn stats = cmvn != null ? GlobalCmvn.read(cmvn) : cmvnOf(recipe, out, err);
-    ExperimentData train = ExperimentData.load(trainDir, vocab, recipe, true);
-    ExperimentData dev = ExperimentData.load(devDir, vocab, recipe, false);
-    report(err, trainDir, train);
-    report(err, devDir, dev);
-    Device dev0 = device == null ? null : Device.fromName(device);
-    try (NDManager manager = dev0 == null ? NDManager.newBaseManager() : NDManager.newBaseManager(dev0)) {
-      // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
-      AsrModel model = AsrModel.create(recipe, manager, recipe.train().seed());
-      model.encoder().setCmvn(stats);
-      if (model.embedding() != null) {
-        model.embedding().encoder().setCmvn(stats);
-      }
-      if (initEmbedding != null && initFrom == null) {
-        throw new IllegalArgumentException("--init-embedding goes with --init-from (the dense base model)");
-      }
-      if (initFrom != null && resume == null) {
-        Checkpoint.InitReport r = Checkpoint.initFrom(initFrom, initEmbedding, model);
-        out.printf("initialised from %s: %d tensors copied, %d expert tensors from the base FFNs, %d embedding-network"
-            + " tensors; %d left random%s%n", initFrom, r.copied(), r.experts(), r.embedding(), r.random().size(),
-            r.random().isEmpty() ? "" : " (" + String.join(", ", r.random().subList(0, Math.min(6, r.random().size())))
-                + (r.random().size() > 6 ? ", …" : "") + ")");
-      }
-      Map<String, Long> params = ModelSize.parameters(model);
-      out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
-          manager.getDevice(), train.data().examples().size(), dev.data().examples().size());
-      Trainer trainer = new Trainer(model, manager, new TrainConfig(exp, Files.readString(recipeFile), unitsFile,
-          maxEpochs, maxSteps), new ProgressPrinter(out));
-      Path result = trainer.train(train.data(), train.plan(), dev.data(), dev.plan(), resume);
-      out.println(result == null ? "stopped before the first epoch ended; resume with --resume" : "final model: " + result);
-    }
+    Path result = TrainingRun.train(new TrainingRun.Spec(Files.readString(recipeFile), trainDir, devDir, units, cmvn,
+        exp, resume, initFrom, initEmbedding, maxEpochs, maxSteps, device), recipeFile, new ProgressPrinter(out), out,
+        err);
+    out.println(result == null ? "stopped before the first epoch ended; resume with --resume" : "final model: " + result);
     return 0;
   }
-
-  private GlobalCmvn cmvnOf(Recipe recipe, PrintWriter out, PrintWriter err) throws Exception {
-    Path file = exp.resolve("global_cmvn");
-    if (Files.exists(file)) {
-      return GlobalCmvn.read(file);
-    }
-    GlobalCmvn stats = Batches.cmvn(trainDir, org.asr3m.audio.AudioOptions.MONO_16K,
-        recipe.data().fbank().withDither(0), Runtime.getRuntime().availableProcessors(), err).stats();
-    stats.write(file);
-    out.printf("global CMVN over %d frames -> %s%n", stats.frameCount(), file);
-    return stats;
-  }
-
-  private static void report(PrintWriter err, Path dir, ExperimentData data) {
-    for (org.asr3m.io.InputException p : data.problems()) {
-      err.println("warning: " + p.getMessage());
-    }
-    if (!data.filter().removed().isEmpty()) {
-      err.println("warning: " + dir + ": " + data.filter().summary());
-    }
-    if (data.unknown().total() > 0) {
-      err.println("warning: " + dir + ": " + data.unknown().summary());
-    }
-    err.flush();
-  }
-
 
   /** Prints one progress line per log interval and one per epoch. */
   static final class ProgressPrinter implements TrainListener {

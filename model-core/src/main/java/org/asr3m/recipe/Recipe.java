@@ -29,10 +29,11 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param model loss weights
  * @param data data pipeline settings
  * @param train optimisation settings
+ * @param pipeline the stage chain a worker derives from this recipe (pipeline_conf)
  */
 public record Recipe(Path file, int outputDim, EncoderConfig encoder, String decoderType, DecoderConfig decoder,
     ModelConf model, DataConf data, TrainConf train, String modelType, MoeConf moe, EncoderConfig embedding,
-    int[] decoderLevels) {
+    int[] decoderLevels, PipelineConf pipeline) {
 
   /** The model families a recipe can build ({@code model:}). */
   public static final String CONFORMER = "conformer";
@@ -75,6 +76,22 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
   public record TrainConf(float lr, int warmupSteps, float gradClip, int accumGrad, int maxEpoch, int logInterval,
       long seed, int checkpointEverySteps, int averageNum) {}
 
+  /** The decoding modes an evaluation stage may list (WeNet's names). */
+  public static final java.util.List<String> DECODE_MODES =
+      java.util.List.of("ctc_greedy_search", "ctc_prefix_beam_search", "attention", "attention_rescoring");
+
+  /**
+   * pipeline_conf: the 3m-asr stage chain a worker runs for this recipe (not read by training itself).
+   *
+   * @param baseEpochs epochs of the dense base Conformer whose FFNs initialise the experts; 0 = the
+   *     model trains from scratch (default: max_epoch for conformer_moe / 3m, 0 otherwise)
+   * @param embeddingEpochs epochs of the shared embedding network's pretraining; 0 = not pretrained
+   *     (default: max_epoch when the routers read an embedding, else 0)
+   * @param decodeModes decoding modes of the evaluation stage
+   * @param beam beam of the evaluation's searches
+   */
+  public record PipelineConf(int baseEpochs, int embeddingEpochs, java.util.List<String> decodeModes, int beam) {}
+
   public static Recipe read(Path file) {
     String text;
     try {
@@ -84,6 +101,14 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     } catch (IOException e) {
       throw new InputException(file, 0, "cannot read recipe: " + e.getMessage(), e);
     }
+    return fromYaml(file, text);
+  }
+
+  /**
+   * A recipe from YAML text (e.g. a recipe stored in a database or derived by a pipeline stage);
+   * errors name {@code file} as where the text came from.
+   */
+  public static Recipe fromYaml(Path file, String text) {
     Node root;
     try (Reader r = new java.io.StringReader(text)) {
       root = new Yaml(new LoaderOptions()).compose(r);
@@ -214,8 +239,10 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
       }
     }
     ml.finish();
+    PipelineConf pipeline = parsePipeline(y.section("pipeline_conf"), modelType, train.maxEpoch(), embedding != null);
     y.finish();
-    return new Recipe(file, outputDim, enc, decoderType, dec, model, data, train, modelType, moe, embedding, levels);
+    return new Recipe(file, outputDim, enc, decoderType, dec, model, data, train, modelType, moe, embedding, levels,
+        pipeline);
   }
 
   private static DataConf parseData(YamlSection ds, int inputDim) {
@@ -274,6 +301,26 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
         y.integer("average_num", 1, 1, 1000));
   }
 
+  private static PipelineConf parsePipeline(YamlSection p, String modelType, int maxEpoch, boolean embeddingRouter) {
+    // only the conformer_moe / 3m chain starts from a dense base (U2++ MoE trains from scratch)
+    boolean basable = modelType.equals(CONFORMER_MOE) || modelType.equals(THREE_M);
+    int base = p.integer("base_epochs", basable ? maxEpoch : 0, 0, 100000);
+    if (base > 0 && !basable) {
+      throw p.error("base_epochs", "must be 0 for model: " + modelType
+          + " (a dense base initialises the experts of conformer_moe and 3m only)");
+    }
+    int embedding = p.integer("embedding_epochs", embeddingRouter ? maxEpoch : 0, 0, 100000);
+    if (embedding > 0 && !embeddingRouter) {
+      throw p.error("embedding_epochs", "must be 0: this recipe's routers read no embedding network"
+          + " (moe_conf.router_input: embedding)");
+    }
+    java.util.List<String> modes = p.choices("decode_modes",
+        java.util.List.of("ctc_prefix_beam_search", "attention_rescoring"), DECODE_MODES.toArray(new String[0]));
+    int beam = p.integer("beam", 10, 1, 1000);
+    p.finish();
+    return new PipelineConf(base, embedding, modes, beam);
+  }
+
   /** The same recipe with the vocabulary size fixed (from units.txt); a conflicting output_dim is an error. */
   public Recipe withVocab(int vocab) {
     if (outputDim != 0 && outputDim != vocab) {
@@ -284,7 +331,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
         d.rNumBlocks(), d.dropoutRate(), d.positionalDropoutRate(), d.selfAttentionDropoutRate(),
         d.srcAttentionDropoutRate());
     return new Recipe(file, vocab, encoder, decoderType, nd, model, data, train, modelType, moe, embedding,
-        decoderLevels);
+        decoderLevels, pipeline);
   }
 
   /** The same recipe with {@code n} experts per MoE layer (benchmarks across expert counts). */
@@ -298,7 +345,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     MoeConf m = new MoeConf(n, moe.topK(), moe.layers(), moe.embeddingRouter(), moe.topKSoftmax(), moe.alpha(),
         moe.beta(), moe.gamma(), moe.expertUnits());
     return new Recipe(file, outputDim, encoder, decoderType, decoder, model, data, train, modelType, m, embedding,
-        decoderLevels);
+        decoderLevels, pipeline);
   }
 
   public int vocab() {

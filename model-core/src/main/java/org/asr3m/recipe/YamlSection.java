@@ -136,6 +136,35 @@ public final class YamlSection {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * A list of distinct names out of {@code allowed} ({@code [a, b]}, or one name on its own); an
+   * empty list, an unknown name or a repeated one is an error naming the item's line.
+   */
+  public List<String> choices(String key, List<String> def, String... allowed) {
+    used.add(key);
+    Node n = entries.get(key);
+    if (n == null || isNull(n)) {
+      return def;
+    }
+    List<Node> items = n instanceof SequenceNode seq ? seq.getValue() : List.of(n);
+    if (items.isEmpty()) {
+      throw error(n, key, "must list at least one of " + String.join(", ", allowed));
+    }
+    List<String> out = new ArrayList<>();
+    for (Node item : items) {
+      String v = item instanceof ScalarNode s ? s.getValue().trim() : null;
+      if (v == null || !List.of(allowed).contains(v)) {
+        throw error(item, key, "must be one or a list of " + String.join(", ", allowed) + "; got "
+            + (v == null ? "a nested value" : "'" + v + "'"));
+      }
+      if (out.contains(v)) {
+        throw error(item, key, "lists '" + v + "' twice");
+      }
+      out.add(v);
+    }
+    return List.copyOf(out);
+  }
+
   /** Rejects keys that were present but never read. */
   public void finish() {
     for (Map.Entry<String, Node> e : entries.entrySet()) {

@@ -157,10 +157,11 @@ public final class Checkpoint {
    * {@code …feed_forward.w_1}); the embedding network comes from the pretrained embedding
    * checkpoint's encoder and CTC head; routers (and anything else new) keep their random values.
    *
+   * @param baseDir dense base checkpoint, or null (only the embedding network is loaded)
    * @param embeddingDir pretrained embedding network (a {@code model: conformer} checkpoint), or null
    */
   public static InitReport initFrom(Path baseDir, Path embeddingDir, Block model) {
-    Map<String, Npy.Array> base = Npz.read(baseDir.resolve("model.npz"));
+    Map<String, Npy.Array> base = baseDir == null ? Map.of() : Npz.read(baseDir.resolve("model.npz"));
     Map<String, Npy.Array> emb = embeddingDir == null ? Map.of() : Npz.read(embeddingDir.resolve("model.npz"));
     int copied = 0;
     int experts = 0;

@@ -1,0 +1,212 @@
+package org.asr3m.pipeline;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.asr3m.audio.AudioOptions;
+import org.asr3m.data.Units;
+import org.asr3m.features.GlobalCmvn;
+import org.asr3m.io.InputException;
+import org.asr3m.model.AsrModel;
+import org.asr3m.model.ModelSize;
+import org.asr3m.recipe.Recipe;
+import org.asr3m.train.Checkpoint;
+import org.asr3m.train.ExperimentData;
+import org.asr3m.train.TrainConfig;
+import org.asr3m.train.TrainListener;
+import org.asr3m.train.Trainer;
+
+/**
+ * One training stage run in-process: units and CMVN (given, or made in the output directory),
+ * training and dev data loaded under the recipe (problems and filtered utterances logged), the
+ * model built with the recipe's seed, optionally initialised from a dense base and a pretrained
+ * embedding network, then the {@link Trainer}. All native memory lives in one NDManager that is
+ * closed on every exit path, including an exception thrown by the listener (how a caller cancels
+ * a run or gives up on it).
+ */
+public final class TrainingRun {
+  /** Checkpoints a run can resume from (init/ and final/ cannot). */
+  private static final Pattern RESUMABLE = Pattern.compile("(step|epoch)_\\d+");
+
+  private TrainingRun() {}
+
+  /**
+   * What to train.
+   *
+   * @param recipeYaml the recipe text (stored in every checkpoint)
+   * @param units units.txt, or null: built from the training text into outDir/units.txt
+   * @param cmvn global_cmvn, or null: computed from the training audio into outDir/global_cmvn
+   * @param resumeFrom a checkpoint of this run to continue exactly from, or null
+   * @param initFrom a dense base checkpoint (matching weights copied, experts copies of its FFNs), or null
+   * @param initEmbedding a pretrained embedding network checkpoint, or null
+   * @param maxEpochs overrides the recipe's max_epoch when positive
+   * @param maxSteps stops after this many optimiser updates when positive (writes step_N)
+   * @param device cpu, gpu, gpu0, …; null: a GPU when DJL finds one, else the CPU
+   */
+  public record Spec(String recipeYaml, Path trainDir, Path devDir, Path units, Path cmvn, Path outDir,
+      Path resumeFrom, Path initFrom, Path initEmbedding, int maxEpochs, long maxSteps, String device) {}
+
+  /** {@link #train(Spec, TrainListener, PrintWriter)} logging to {@code outDir/train.log} (appended). */
+  public static Path train(Spec spec, TrainListener listener) throws IOException {
+    Files.createDirectories(spec.outDir());
+    try (Writer w = Files.newBufferedWriter(spec.outDir().resolve("train.log"), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND); PrintWriter log = new PrintWriter(w, true)) {
+      return train(spec, listener, log);
+    }
+  }
+
+  /** Trains with information and warnings on one log. */
+  public static Path train(Spec spec, TrainListener listener, PrintWriter log) throws IOException {
+    return train(spec, Path.of("recipe.yaml"), listener, log, log);
+  }
+
+  /**
+   * Trains.
+   *
+   * @param recipeSource where the recipe text came from (named by errors about it)
+   * @param out information (files built, initialisation, model size)
+   * @param warnings data problems, filtered utterances, units mapped to &lt;unk&gt;
+   * @return the final (averaged) model directory, or null when the run stopped (max_steps) before
+   *     an epoch ended
+   */
+  public static Path train(Spec spec, Path recipeSource, TrainListener listener, PrintWriter out,
+      PrintWriter warnings) throws IOException {
+    Path exp = spec.outDir();
+    Recipe recipe = Recipe.fromYaml(recipeSource, spec.recipeYaml());
+    if (spec.initEmbedding() != null && recipe.embedding() == null) {
+      throw new IllegalArgumentException("an embedding network was given but model: " + recipe.modelType()
+          + " has none (moe_conf.router_input: embedding)");
+    }
+    Files.createDirectories(exp);
+    Path unitsFile = spec.units();
+    if (unitsFile == null) {
+      unitsFile = exp.resolve("units.txt");
+      if (!Files.exists(unitsFile)) {
+        Units.build(FeaturePrep.transcripts(List.of(spec.trainDir().resolve("text")), new ArrayList<>()))
+            .write(unitsFile);
+        out.println("built " + unitsFile);
+      }
+    }
+    Units vocab = Units.read(unitsFile);
+    recipe = recipe.withVocab(vocab.size());
+    GlobalCmvn stats = spec.cmvn() != null ? GlobalCmvn.read(spec.cmvn()) : cmvnOf(spec, recipe, out, warnings);
+    ExperimentData train = ExperimentData.load(spec.trainDir(), vocab, recipe, true);
+    ExperimentData dev = ExperimentData.load(spec.devDir(), vocab, recipe, false);
+    report(warnings, spec.trainDir(), train);
+    report(warnings, spec.devDir(), dev);
+    Device device = spec.device() == null ? null : Device.fromName(spec.device());
+    try (NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device)) {
+      // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
+      AsrModel model = AsrModel.create(recipe, manager, recipe.train().seed());
+      model.encoder().setCmvn(stats);
+      if (model.embedding() != null) {
+        model.embedding().encoder().setCmvn(stats);
+      }
+      if ((spec.initFrom() != null || spec.initEmbedding() != null) && spec.resumeFrom() == null) {
+        Checkpoint.InitReport r = Checkpoint.initFrom(spec.initFrom(), spec.initEmbedding(), model);
+        List<String> random = r.random();
+        out.printf("initialised from %s: %d tensors copied, %d expert tensors from the base FFNs, %d embedding-network"
+            + " tensors; %d left random%s%n", spec.initFrom() != null ? spec.initFrom() : spec.initEmbedding(),
+            r.copied(), r.experts(), r.embedding(), random.size(),
+            random.isEmpty() ? "" : " (" + String.join(", ", random.subList(0, Math.min(6, random.size())))
+                + (random.size() > 6 ? ", …" : "") + ")");
+      }
+      Map<String, Long> params = ModelSize.parameters(model);
+      out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
+          manager.getDevice(), train.data().examples().size(), dev.data().examples().size());
+      out.flush();
+      Trainer trainer = new Trainer(model, manager, new TrainConfig(exp, spec.recipeYaml(), unitsFile,
+          spec.maxEpochs(), spec.maxSteps()), listener);
+      return trainer.train(train.data(), train.plan(), dev.data(), dev.plan(), spec.resumeFrom());
+    }
+  }
+
+  /**
+   * The newest checkpoint a crashed run can resume from: the {@code step_N} or {@code epoch_N}
+   * directory of {@code outDir} that is complete (every file a checkpoint writes, readable state)
+   * and furthest along by the step recorded in its state (then by epoch, then by batch). A
+   * directory that a crash left half-written is passed over.
+   */
+  public static Optional<Path> latestCheckpoint(Path outDir) throws IOException {
+    if (!Files.isDirectory(outDir)) {
+      return Optional.empty();
+    }
+    record Candidate(Path dir, Checkpoint.State state) {}
+    List<Candidate> found = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(outDir)) {
+      for (Path d : dirs.filter(Files::isDirectory).toList()) {
+        if (!RESUMABLE.matcher(d.getFileName().toString()).matches() || !complete(d)) {
+          continue;
+        }
+        try {
+          found.add(new Candidate(d, Checkpoint.readState(d)));
+        } catch (InputException e) {
+          // a trainer.json cut short by a crash: not a checkpoint to resume from
+        }
+      }
+    }
+    return found.stream()
+        .max(Comparator.<Candidate>comparingLong(c -> c.state().step())
+            .thenComparingInt(c -> c.state().epoch())
+            .thenComparingInt(c -> c.state().batchInEpoch()))
+        .map(Candidate::dir);
+  }
+
+  private static boolean complete(Path dir) {
+    for (String f : new String[] {"model.npz", "optimizer.npz", "trainer.json", "recipe.yaml", "units.txt"}) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static GlobalCmvn cmvnOf(Spec spec, Recipe recipe, PrintWriter out, PrintWriter warnings)
+      throws IOException {
+    Path file = spec.outDir().resolve("global_cmvn");
+    if (Files.exists(file)) {
+      return GlobalCmvn.read(file);
+    }
+    FeaturePrep.CmvnStats c = FeaturePrep.cmvn(spec.trainDir(), AudioOptions.MONO_16K,
+        recipe.data().fbank().withDither(0), Runtime.getRuntime().availableProcessors());
+    List<InputException> problems = c.problems();
+    if (!problems.isEmpty()) {
+      warnings.printf("%d of %d input(s) had problems and were skipped:%n", problems.size(),
+          c.items() + c.dataProblems().size());
+      problems.forEach(p -> warnings.println("  " + p.getMessage()));
+      warnings.flush();
+    }
+    if (c.stats().frameCount() == 0) {
+      throw new InputException(spec.trainDir(), "no readable audio to compute CMVN from");
+    }
+    c.stats().write(file);
+    out.printf("global CMVN over %d frames -> %s%n", c.stats().frameCount(), file);
+    return c.stats();
+  }
+
+  private static void report(PrintWriter warnings, Path dir, ExperimentData data) {
+    for (InputException p : data.problems()) {
+      warnings.println("warning: " + p.getMessage());
+    }
+    if (!data.filter().removed().isEmpty()) {
+      warnings.println("warning: " + dir + ": " + data.filter().summary());
+    }
+    if (data.unknown().total() > 0) {
+      warnings.println("warning: " + dir + ": " + data.unknown().summary());
+    }
+    warnings.flush();
+  }
+}
