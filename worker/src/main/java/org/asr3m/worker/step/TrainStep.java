@@ -26,17 +26,13 @@ public class TrainStep extends StageTasklet {
     FeatureInputs f = FeatureInputs.fetch(runs, ctx);
     Path base = upstream(ctx, Stage.BASE_TRAIN, "base");
     Path embedding = upstream(ctx, Stage.EMBEDDING_PRETRAIN, "embedding");
-    if (embedding != null && base == null) {
-      // model-core initialises the embedding network together with a dense base; without one it trains from scratch
-      ctx.log().line("no dense base (pipeline_conf.base_epochs = 0): the embedding network is trained with the model");
-      embedding = null;
-    }
     String prefix = ctx.ownPrefix();
     var outputs = TrainingStage.train(services, ctx, prefix, new TrainingStage.Spec(in.writeRecipe("train.yaml",
         in.recipeYaml()), in.trainDir(), in.devDir(), f.units(), f.cmvn(), base, embedding, ctx.run().maxEpochs(),
         ctx.run().maxSteps()));
     ctx.seal(prefix, outputs);
-    return StageOutcome.completed(prefix, base == null ? "trained from scratch" : "initialised from the dense base");
+    return StageOutcome.completed(prefix, base == null && embedding == null ? "trained from scratch"
+        : "initialised from" + (base != null ? " the dense base" : "") + (embedding != null ? " the pretrained embedding network" : ""));
   }
 
   /** The final model of an earlier stage, downloaded; null when that stage was skipped. */

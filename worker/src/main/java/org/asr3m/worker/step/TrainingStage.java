@@ -71,7 +71,8 @@ final class TrainingStage {
     try (listener.sink) {
       fin = TrainingRun.train(new TrainingRun.Spec(recipeYaml, spec.trainDir(), spec.devDir(), spec.units(), spec.cmvn(),
           exp, resume, spec.initFrom(), spec.initEmbedding(), spec.maxEpochs(), spec.maxSteps(),
-          services.props().device().isBlank() ? null : services.props().device()), listener);
+          services.props().device().isBlank() ? null : services.props().device()), spec.recipe(), listener,
+          ctx.log().writer(), ctx.log().writer());
     }
     if (fin == null) {
       throw new IllegalStateException("training stopped before the first epoch ended (max_steps reached):"
