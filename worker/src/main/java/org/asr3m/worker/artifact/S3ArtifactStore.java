@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.OkHttpClient;
 
 /**
  * Artefacts in an S3 bucket (AWS, MinIO, Ceph, S3Proxy…) through the MinIO Java SDK. Key
@@ -76,6 +77,15 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /** Connects, checks (or creates) the bucket, and fails with the reason when it cannot. */
   public S3ArtifactStore(Config config) throws IOException {
+    this(config, null);
+  }
+
+  /**
+   * As {@link #S3ArtifactStore(Config)}, over the caller's HTTP client (own timeouts, proxy, TLS
+   * trust, or an interceptor that observes the requests); null for the SDK's default. The store
+   * closes it on {@link #close()}.
+   */
+  public S3ArtifactStore(Config config, OkHttpClient httpClient) throws IOException {
     if (config.endpoint() == null || config.endpoint().isBlank()) {
       throw new IllegalArgumentException("S3 artefact store: endpoint is required");
     }
@@ -105,6 +115,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
     if (config.region() != null && !config.region().isBlank()) {
       builder.region(config.region());
+    }
+    if (httpClient != null) {
+      builder.httpClient(httpClient, true);
     }
     try {
       this.client = builder.build();

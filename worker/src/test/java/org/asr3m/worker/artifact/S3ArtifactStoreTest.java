@@ -7,22 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
-import io.minio.messages.Upload;
+import io.minio.http.HttpUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.asr3m.worker.testsupport.S3ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,20 +45,49 @@ class S3ArtifactStoreTest extends ArtifactStoreContractTest {
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
 
   static MinioClient raw;
-  static MinioAsyncClient rawAsync;
+  final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   String prefix;
 
   @BeforeAll
   static void rawClient() {
     raw = MinioClient.builder().endpoint(S3.endpoint()).credentials(S3.accessKey(), S3.secretKey()).build();
-    rawAsync = MinioAsyncClient.builder().endpoint(S3.endpoint()).credentials(S3.accessKey(), S3.secretKey()).build();
   }
 
   @Override
   ArtifactStore newStore(Path temp) throws IOException {
     // Each test its own prefix in one bucket, as runs share a bucket in production.
     prefix = "test-" + STORES.incrementAndGet() + "/artifacts";
-    return new S3ArtifactStore(config(BUCKET, prefix, true));
+    requests.clear();
+    return new S3ArtifactStore(config(BUCKET, prefix, true), recordingClient());
+  }
+
+  /** The SDK's default HTTP client plus a record of every request ("PUT /bucket/key?query -> 200"). */
+  OkHttpClient recordingClient() {
+    long timeout = TimeUnit.MINUTES.toMillis(2);
+    return HttpUtils.newDefaultHttpClient(timeout, timeout, timeout).newBuilder()
+        .addInterceptor(chain -> {
+          Request r = chain.request();
+          Response response = chain.proceed(r);
+          String query = r.url().encodedQuery();
+          requests.add(r.method() + " " + r.url().encodedPath() + (query == null ? "" : "?" + query) + " -> " + response.code());
+          return response;
+        })
+        .build();
+  }
+
+  /** Recorded requests on {@code key} (path ends with it) that contain {@code fragment}. */
+  List<String> requestsOn(String key, String fragment) {
+    String path = "/" + BUCKET + "/" + prefix + "/" + key;
+    synchronized (requests) {
+      return requests.stream().filter(r -> r.contains(path + "?") || r.contains(path + " ")).filter(r -> r.contains(fragment)).toList();
+    }
+  }
+
+  /** Multipart uploads S3Proxy's file system store still holds (it keeps them as ".mpus-<uploadId>-..." entries). */
+  List<String> pendingUploadFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(S3.dataDir().resolve(BUCKET))) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".mpus-")).toList();
+    }
   }
 
   static S3ArtifactStore.Config config(String bucket, String prefix, boolean createBucket) {
@@ -83,7 +118,12 @@ class S3ArtifactStoreTest extends ArtifactStoreContractTest {
 
     assertEquals(new StoredArtifact("runs/1/train/epoch_7/model.npz", 12_000_000, Sha256.of(content)), stored);
     assertEquals(stored.sha256(), head.userMetadata().get("sha256"), "x-amz-meta-sha256");
-    assertTrue(head.etag().endsWith("-3"), "a 3-part multipart upload's ETag, got " + head.etag());
+    String key = "runs/1/train/epoch_7/model.npz";
+    assertEquals(1, requestsOn(key, "POST").stream().filter(r -> r.contains("uploads") && r.endsWith("200")).count(), requests::toString);
+    assertEquals(3, requestsOn(key, "partNumber=").stream().filter(r -> r.startsWith("PUT") && r.endsWith("200")).count(),
+        "three 5 MiB parts: " + requests);
+    assertEquals(1, requestsOn(key, "POST").stream().filter(r -> r.contains("uploadId=") && r.endsWith("200")).count(),
+        "one CompleteMultipartUpload: " + requests);
     assertEquals(stored, fetched);
     assertArrayEquals(content, Files.readAllBytes(copy));
     try (InputStream in = store.open("runs/1/train/epoch_7/model.npz", PART_SIZE - 10, 20)) {
@@ -129,15 +169,39 @@ class S3ArtifactStoreTest extends ArtifactStoreContractTest {
     byte[] content = randomBytes(12 << 20, 12);
     store.put("runs/3/last.ckpt", new byte[] {1, 2, 3});
 
+    // Fails while the second 5 MiB part is being read: part 1 is already on the server.
     IOException e = assertThrows(IOException.class, () -> store.put(
         "runs/3/last.ckpt", new FailingInputStream(content, 7 << 20), content.length, Sha256.of(content)));
 
-    List<Upload> pending = rawAsync
-        .listMultipartUploadsAsync(BUCKET, null, null, null, null, null, prefix + "/", null, null, null)
-        .get().result().uploads();
-    assertEquals(List.of(), pending.stream().map(Upload::objectName).toList(), "no incomplete multipart upload: " + e);
+    assertTrue(rootCause(e).getMessage().contains(FailingInputStream.MESSAGE), e.toString());
+    assertEquals(1, requestsOn("runs/3/last.ckpt", "partNumber=").size(), "one part uploaded: " + requests);
+    assertEquals(1, requestsOn("runs/3/last.ckpt", "DELETE").stream().filter(r -> r.contains("uploadId=") && r.endsWith("204")).count(),
+        "AbortMultipartUpload sent and accepted: " + requests);
+    assertEquals(List.of(), requestsOn("runs/3/last.ckpt", "POST").stream().filter(r -> r.contains("uploadId=")).toList(),
+        "never completed");
+    assertEquals(List.of(), pendingUploadFiles(), "the server holds no part of the aborted upload");
     assertEquals(Optional.of(new StoredArtifact("runs/3/last.ckpt", 3, Sha256.of(new byte[] {1, 2, 3}))),
         store.stat("runs/3/last.ckpt"));
+    try (InputStream in = store.open("runs/3/last.ckpt")) {
+      assertArrayEquals(new byte[] {1, 2, 3}, in.readAllBytes());
+    }
+  }
+
+  @Test
+  void sourceFileChangedBetweenHashingAndUploadingIsNotStored() throws Exception {
+    // What put(key, file) does when the file changes under it: the second pass hashes differently.
+    byte[] content = randomBytes(11 << 20, 13);
+    byte[] changed = content.clone();
+    changed[content.length - 1] ^= 1;
+
+    ArtifactIntegrityException e = assertThrows(ArtifactIntegrityException.class, () -> store.put(
+        "runs/4/model.npz", new ByteArrayInputStream(changed), changed.length, Sha256.of(content)));
+
+    assertEquals(Sha256.of(changed), e.actualSha256());
+    assertEquals(1, requestsOn("runs/4/model.npz", "DELETE").stream().filter(r -> r.contains("uploadId=")).count(),
+        "the multipart upload was aborted before its last part: " + requests);
+    assertEquals(Optional.empty(), store.stat("runs/4/model.npz"));
+    assertEquals(List.of(), pendingUploadFiles());
   }
 
   @Test
