@@ -33,8 +33,8 @@ public class ArtifactStoreConfiguration {
     }
     long partSize = s3.getPartSize().toBytes();
     if (partSize < S3ArtifactStore.MIN_PART_SIZE || partSize > S3ArtifactStore.MAX_PART_SIZE) {
-      throw new IllegalArgumentException("asr3m.artifacts.s3.part-size=" + s3.getPartSize()
-          + " is outside S3's multipart limits (5MB to 5GB)");
+      throw new IllegalArgumentException("asr3m.artifacts.s3.part-size is " + partSize
+          + " bytes, outside S3's multipart limits (5MB to 5GB)");
     }
     return new S3ArtifactStore(new S3ArtifactStore.Config(
         s3.getEndpoint(), s3.getAccessKey(), s3.getSecretKey(), s3.getRegion(), s3.getBucket(),
