@@ -21,13 +21,6 @@ public class ArtifactIntegrityException extends IOException {
     this.actualSha256 = actualSha256;
   }
 
-  /** A SHA-256 mismatch of the whole object stored under {@code key} in {@code store}. */
-  static ArtifactIntegrityException hashMismatch(String store, String key, String expected, String actual) {
-    return new ArtifactIntegrityException(
-        key, expected, actual,
-        "SHA-256 mismatch for artefact '" + key + "' in " + store + ": expected " + expected + ", actual " + actual);
-  }
-
   public String key() {
     return key;
   }

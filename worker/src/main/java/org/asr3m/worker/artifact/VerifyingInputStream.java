@@ -55,7 +55,15 @@ final class VerifyingInputStream extends InputStream {
       verify();
       return -1;
     }
-    int n = in.read(b, off, (int) Math.min(len, remaining));
+    int n;
+    try {
+      n = in.read(b, off, (int) Math.min(len, remaining));
+    } catch (ArtifactIntegrityException e) {
+      throw e;
+    } catch (IOException e) {
+      // Say what was being read: the source's own message rarely names the artefact.
+      throw new IOException("reading " + subject + " failed after " + count + " of " + expectedSize + " bytes: " + e.getMessage(), e);
+    }
     if (n < 0) {
       throw fail(new ArtifactIntegrityException(
           key, expectedSha256, null,

@@ -1,6 +1,5 @@
 package org.asr3m.worker.artifact;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -94,75 +95,22 @@ class LocalArtifactStoreTest extends ArtifactStoreContractTest {
     assertEquals(SHA256_ABC, replaced.sha256());
   }
 
-  /**
-   * A 64 MB object goes through put, get and open in a JVM whose whole heap is 24 MB: it can only
-   * pass if the store streams.
-   */
+  /** A 64 MB object goes through put, get, open and a range read in a JVM with a 24 MB heap. */
   @Test
   void largeObjectStreamsThroughABoundedHeap() throws Exception {
-    Path log = temp.resolve("large.log");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx24m", "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"),
-            LargeObjectRoundTrip.class.getName(),
-            temp.resolve("large").toString(), String.valueOf(64L << 20))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    boolean finished = p.waitFor(5, TimeUnit.MINUTES);
-    if (!finished) {
-      p.destroyForcibly().waitFor();
-    }
-    String output = Files.readString(log);
-
-    assertTrue(finished, "large round trip did not finish in 5 minutes:\n" + output);
-    assertEquals(0, p.exitValue(), output);
-    assertTrue(output.contains("round trip of 67108864 bytes OK"), output);
+    LargeObjectRoundTrip.assertRoundTripInChildJvm(temp.resolve("large"), 64L << 20, 24, "local");
   }
 
-  /** Child-process side of {@link #largeObjectStreamsThroughABoundedHeap}. */
-  static final class LargeObjectRoundTrip {
-    public static void main(String[] args) throws IOException {
-      Path dir = Path.of(args[0]);
-      long size = Long.parseLong(args[1]);
-      Files.createDirectories(dir);
-      Path source = dir.resolve("source.bin");
-      byte[] block = randomBytes(1 << 20, 6);
-      try (var out = Files.newOutputStream(source)) {
-        for (long written = 0; written < size; written += block.length) {
-          block[0]++; // every block differs
-          out.write(block);
-        }
-      }
-      String expected = Sha256.of(source);
-      ArtifactStore store = new LocalArtifactStore(dir.resolve("store"));
+  @Test
+  void temporaryFilesOfCrashedWritersAreRemovedAfterADay() throws IOException {
+    Path tmp = root.resolve(".asr3m/tmp");
+    Path stale = Files.writeString(tmp.resolve("put-crashed.tmp"), "partial");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+    Path recent = Files.writeString(tmp.resolve("put-running.tmp"), "being written");
 
-      StoredArtifact stored = store.put("runs/1/train/big.ckpt", source);
-      StoredArtifact fetched = store.get("runs/1/train/big.ckpt", dir.resolve("copy.bin"));
-      long streamed;
-      try (InputStream in = store.open("runs/1/train/big.ckpt")) {
-        streamed = in.transferTo(java.io.OutputStream.nullOutputStream());
-      }
-      byte[] tail;
-      try (InputStream in = store.open("runs/1/train/big.ckpt", size - 16, 16)) {
-        tail = in.readAllBytes();
-      }
-      byte[] expectedTail = new byte[16];
-      System.arraycopy(block, block.length - 16, expectedTail, 0, 16);
+    new LocalArtifactStore(root);
 
-      check(stored.size() == size && stored.sha256().equals(expected), "put: " + stored);
-      check(fetched.equals(stored), "get: " + fetched);
-      check(Sha256.of(dir.resolve("copy.bin")).equals(expected), "downloaded copy differs");
-      check(streamed == size, "open streamed " + streamed);
-      assertArrayEquals(expectedTail, tail);
-      System.out.println("round trip of " + size + " bytes OK, max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
-    }
-
-    private static void check(boolean ok, String what) {
-      if (!ok) {
-        throw new AssertionError(what);
-      }
-    }
+    assertFalse(Files.exists(stale));
+    assertTrue(Files.exists(recent), "another writer may still be using it");
   }
 }

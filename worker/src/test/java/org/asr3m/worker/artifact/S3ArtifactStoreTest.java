@@ -226,4 +226,11 @@ class S3ArtifactStoreTest extends ArtifactStoreContractTest {
         new S3ArtifactStore.Config(S3.endpoint(), "k", "s", null, BUCKET, "", 1 << 20, true)));
     assertTrue(tooSmall.getMessage().contains("part size 1048576"), tooSmall.getMessage());
   }
+
+  /** A 48 MB object (ten parts) goes through put, get, open and a range read in a JVM with a 40 MB heap. */
+  @Test
+  void largeObjectStreamsThroughABoundedHeap() throws Exception {
+    LargeObjectRoundTrip.assertRoundTripInChildJvm(
+        temp.resolve("large"), 48L << 20, 40, "s3", S3.endpoint(), S3.accessKey(), S3.secretKey(), BUCKET);
+  }
 }
