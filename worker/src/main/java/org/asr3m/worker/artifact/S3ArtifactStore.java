@@ -67,7 +67,16 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       String bucket,
       String prefix,
       long partSize,
-      boolean createBucket) {}
+      boolean createBucket) {
+
+    /** Without the secret key, so a logged configuration does not leak it. */
+    @Override
+    public String toString() {
+      return "Config[endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey=" + (secretKey == null ? null : "***")
+          + ", region=" + region + ", bucket=" + bucket + ", prefix=" + prefix + ", partSize=" + partSize
+          + ", createBucket=" + createBucket + "]";
+    }
+  }
 
   private final MinioClient client;
   private final String bucket;
@@ -109,22 +118,27 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     this.prefix = p;
     this.partSize = config.partSize();
     this.location = "s3://" + bucket + (p.isEmpty() ? "" : "/" + p) + " at " + config.endpoint();
-    MinioClient.Builder builder = MinioClient.builder().endpoint(config.endpoint());
-    if (config.accessKey() != null && !config.accessKey().isEmpty()) {
-      builder.credentials(config.accessKey(), config.secretKey());
-    }
-    if (config.region() != null && !config.region().isBlank()) {
-      builder.region(config.region());
-    }
-    if (httpClient != null) {
-      builder.httpClient(httpClient, true);
-    }
     try {
+      MinioClient.Builder builder = MinioClient.builder().endpoint(config.endpoint());
+      if (config.accessKey() != null && !config.accessKey().isEmpty()) {
+        builder.credentials(config.accessKey(), config.secretKey());
+      }
+      if (config.region() != null && !config.region().isBlank()) {
+        builder.region(config.region());
+      }
+      if (httpClient != null) {
+        builder.httpClient(httpClient, true);
+      }
       this.client = builder.build();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("S3 artefact store: invalid endpoint '" + config.endpoint() + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException("S3 artefact store: invalid endpoint or region in " + config + ": " + e.getMessage(), e);
     }
-    ensureBucket(config.createBucket());
+    try {
+      ensureBucket(config.createBucket());
+    } catch (IOException | RuntimeException e) {
+      close(); // release the HTTP client's threads and connections
+      throw e;
+    }
   }
 
   private void ensureBucket(boolean create) throws IOException {
