@@ -38,9 +38,17 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = WorkerApplication.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExperimentJobTest {
-  private static PostgresTestDatabase db;
-  private static Path tmp;
+  private static final PostgresTestDatabase db = PostgresTestDatabase.create("job");
+  private static final Path tmp;
   private static Path data;
+
+  static {
+    try {
+      tmp = Files.createTempDirectory("asr3m-job-test");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   @Autowired RunRepository runs;
   @Autowired LeaseManager leases;
@@ -55,9 +63,7 @@ class ExperimentJobTest {
   }
 
   @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) throws Exception {
-    db = PostgresTestDatabase.create("job");
-    tmp = Files.createTempDirectory("asr3m-job-test");
+  static void properties(DynamicPropertyRegistry registry) {
     registry.add("spring.datasource.url", db::url);
     registry.add("spring.datasource.username", db::user);
     registry.add("spring.datasource.password", db::password);
