@@ -28,6 +28,20 @@ class LocalArtifactStoreTest extends ArtifactStoreContractTest {
     return new LocalArtifactStore(root);
   }
 
+  @Override
+  List<String> storeArgs() {
+    return StoreArgs.local(root);
+  }
+
+  @Override
+  void assertPartialUploadsLeftBy(int count, int bytes) throws IOException {
+    try (Stream<Path> tmp = Files.list(root.resolve(".asr3m/tmp"))) {
+      List<Long> sizes = tmp.map(p -> p.toFile().length()).toList();
+      assertEquals(count, sizes.size(), "temporary files of the killed writers: " + sizes);
+      assertTrue(sizes.stream().allMatch(n -> n >= bytes), "each holds the bytes written before the kill: " + sizes);
+    }
+  }
+
   @Test
   void objectsAreReadablePlainFilesAndNothingElseIsLeftBehind() throws IOException {
     store.put("runs/1/train/log.txt", "step 1\n".getBytes(StandardCharsets.UTF_8));
@@ -98,7 +112,7 @@ class LocalArtifactStoreTest extends ArtifactStoreContractTest {
   /** A 64 MB object goes through put, get, open and a range read in a JVM with a 24 MB heap. */
   @Test
   void largeObjectStreamsThroughABoundedHeap() throws Exception {
-    LargeObjectRoundTrip.assertRoundTripInChildJvm(temp.resolve("large"), 64L << 20, 24, "local");
+    LargeObjectRoundTrip.assertRoundTripInChildJvm(temp.resolve("large"), 64L << 20, 24, StoreArgs.local(root));
   }
 
   @Test
