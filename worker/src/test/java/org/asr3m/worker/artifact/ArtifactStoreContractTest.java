@@ -12,10 +12,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,13 +230,13 @@ abstract class ArtifactStoreContractTest {
   }
 
   private void killChildUploading(String key, int size, int stallAfter) throws Exception {
-    List<String> command = new java.util.ArrayList<>(StoreArgs.javaCommand(KilledUpload.class, 64));
+    List<String> command = new ArrayList<>(StoreArgs.javaCommand(KilledUpload.class, 64));
     command.addAll(List.of(key, String.valueOf(size), String.valueOf(stallAfter)));
     command.addAll(storeArgs());
     Path log = Files.createTempFile(temp, "killed-upload", ".log");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
       while (!Files.readString(log).contains(KilledUpload.STALLED)) {
         assertTrue(p.isAlive(), "upload child exited early:\n" + Files.readString(log));
         assertTrue(System.nanoTime() < deadline, "upload child did not reach the stall point:\n" + Files.readString(log));
