@@ -44,14 +44,17 @@ class LocalArtifactStoreTest extends ArtifactStoreContractTest {
 
   @Test
   void objectsAreReadablePlainFilesAndNothingElseIsLeftBehind() throws IOException {
-    store.put("runs/1/train/log.txt", "step 1\n".getBytes(StandardCharsets.UTF_8));
+    store.put("runs/1/train/log.txt", "step 0\n".getBytes(StandardCharsets.UTF_8));
+    store.put("runs/1/train/log.txt", "step 1\n".getBytes(StandardCharsets.UTF_8)); // replaces
     assertThrows(IOException.class, () -> store.put(
         "runs/1/train/broken.bin", new FailingInputStream(new byte[100_000], 50_000), 100_000, Sha256.of(new byte[100_000])));
 
     assertEquals("step 1\n", Files.readString(root.resolve("runs/1/train/log.txt")));
+    assertEquals(Sha256.of("step 1\n".getBytes(StandardCharsets.UTF_8)) + " 7\n",
+        Files.readString(root.resolve(".asr3m/meta/runs/1/train/log.txt")));
     assertFalse(Files.exists(root.resolve("runs/1/train/broken.bin")));
     try (Stream<Path> tmp = Files.list(root.resolve(".asr3m/tmp"))) {
-      assertEquals(List.of(), tmp.toList(), "failed and finished puts remove their temporary files");
+      assertEquals(List.of(), tmp.toList(), "failed, new and replacing puts remove their temporary files");
     }
   }
 
