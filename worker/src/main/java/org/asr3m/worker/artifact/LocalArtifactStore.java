@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <p>Beside the objects, {@code <root>/.asr3m/meta/<key>} holds "{@code <sha256> <size>}" and is
  * the commit record: an object exists exactly when its metadata file does. A put writes the data
- * to {@code <root>/.asr3m/tmp/} (same file system), syncs it, then removes the old metadata,
+ * to {@code <root>/.asr3m/tmp/} (same file system), syncs it, then moves the old metadata aside,
  * renames the data into place and renames the new metadata into place. A crash therefore leaves
  * either the old object, the new one, or (in the instant between the renames) no object — never a
  * partial or unverifiable one. Temporary files older than a day, left by crashed writers, are
@@ -218,9 +218,25 @@ public final class LocalArtifactStore implements ArtifactStore {
       writeSynced(
           new ByteArrayInputStream((sha256 + " " + size + "\n").getBytes(StandardCharsets.US_ASCII)),
           metaTemp, Sha256.newDigest());
-      Files.deleteIfExists(meta);
-      Files.move(temp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // Withdraw the old object (its metadata moves aside, so it can come back if the data rename fails).
+      Path oldMeta = null;
+      if (Files.isRegularFile(meta)) {
+        oldMeta = tmpRoot.resolve(metaTemp.getFileName() + ".old");
+        Files.move(meta, oldMeta, StandardCopyOption.ATOMIC_MOVE);
+      }
+      try {
+        Files.move(temp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        if (oldMeta != null) {
+          Files.move(oldMeta, meta, StandardCopyOption.ATOMIC_MOVE);
+        }
+        throw new IOException("cannot store artefact '" + key + "' in " + root + ": renaming " + temp + " to " + data
+            + " failed (" + e + ")", e);
+      }
       Files.move(metaTemp, meta, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (oldMeta != null) {
+        Files.delete(oldMeta);
+      }
     } finally {
       Files.deleteIfExists(metaTemp);
     }

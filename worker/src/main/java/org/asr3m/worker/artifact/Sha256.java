@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** SHA-256 helpers: new digests, lower-case hex, streaming hash of a file. */
@@ -51,7 +52,7 @@ public final class Sha256 {
 
   /** Returns {@code sha256} if it is 64 lower-case hex digits (upper case is normalised), else throws. */
   public static String requireHex(String sha256, String what) {
-    String h = sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT);
+    String h = sha256 == null ? null : sha256.toLowerCase(Locale.ROOT);
     if (h == null || !HEX.matcher(h).matches()) {
       throw new IllegalArgumentException(what + " must be 64 hex digits, got '" + sha256 + "'");
     }

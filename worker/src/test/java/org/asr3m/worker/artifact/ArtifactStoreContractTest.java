@@ -12,10 +12,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,9 @@ abstract class ArtifactStoreContractTest {
 
   /** A fresh, empty store. */
   abstract ArtifactStore newStore(Path temp) throws IOException;
+
+  /** How a child JVM opens the same store ({@link StoreArgs}). */
+  abstract List<String> storeArgs();
 
   @BeforeEach
   void openStore() throws IOException {
@@ -184,6 +189,65 @@ abstract class ArtifactStoreContractTest {
     }
     assertEquals(Optional.empty(), store.stat("runs/7/train/new.ckpt"));
     assertEquals(List.of("runs/7/train/last.ckpt"), keys(store.list("runs/7/")));
+  }
+
+  /**
+   * A writer process killed with SIGKILL half-way through an upload (past the first multipart
+   * part for S3) leaves no visible object, and the earlier object under the key intact.
+   */
+  @Test
+  void uploadKilledHalfWayLeavesNoVisibleObject() throws Exception {
+    byte[] earlier = "epoch 6".getBytes(StandardCharsets.US_ASCII);
+    store.put("runs/9/train/last.ckpt", earlier);
+    int size = interruptedUploadSize();
+
+    killChildUploading("runs/9/train/last.ckpt", size, size * 7 / 12);
+    killChildUploading("runs/9/train/fresh.ckpt", size, size * 7 / 12);
+    assertPartialUploadsLeftBy(2, size * 7 / 12);
+
+    ArtifactStore reopened = newStoreOnSameLocation();
+    for (ArtifactStore s : List.of(store, reopened)) {
+      assertEquals(Optional.of(new StoredArtifact("runs/9/train/last.ckpt", earlier.length, Sha256.of(earlier))),
+          s.stat("runs/9/train/last.ckpt"));
+      try (InputStream in = s.open("runs/9/train/last.ckpt")) {
+        assertArrayEquals(earlier, in.readAllBytes());
+      }
+      assertEquals(Optional.empty(), s.stat("runs/9/train/fresh.ckpt"));
+      assertThrows(ArtifactNotFoundException.class, () -> s.open("runs/9/train/fresh.ckpt"));
+      assertEquals(List.of("runs/9/train/last.ckpt"), keys(s.list("runs/9/")));
+    }
+  }
+
+  /**
+   * Checks that {@code count} killed uploads really were under way: their partial data, at least
+   * {@code bytes} long, exists where the store keeps unfinished uploads (yet is not visible).
+   */
+  abstract void assertPartialUploadsLeftBy(int count, int bytes) throws IOException;
+
+  /** The same store opened again, as a restarted worker would. */
+  ArtifactStore newStoreOnSameLocation() throws IOException {
+    return StoreArgs.open(storeArgs());
+  }
+
+  private void killChildUploading(String key, int size, int stallAfter) throws Exception {
+    List<String> command = new ArrayList<>(StoreArgs.javaCommand(KilledUpload.class, 64));
+    command.addAll(List.of(key, String.valueOf(size), String.valueOf(stallAfter)));
+    command.addAll(storeArgs());
+    Path log = Files.createTempFile(temp, "killed-upload", ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!Files.readString(log).contains(KilledUpload.STALLED)) {
+        assertTrue(p.isAlive(), "upload child exited early:\n" + Files.readString(log));
+        assertTrue(System.nanoTime() < deadline, "upload child did not reach the stall point:\n" + Files.readString(log));
+        Thread.sleep(50);
+      }
+      assertTrue(Files.readString(log).contains(KilledUpload.STALLED + " after " + stallAfter + " bytes"), Files.readString(log));
+    } finally {
+      p.destroyForcibly(); // SIGKILL: no finally block, no abort, no cleanup in the child
+      p.waitFor();
+    }
+    assertEquals(137, p.exitValue(), "killed by SIGKILL");
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.asr3m.worker.artifact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Puts, gets, streams and range-reads one large generated object in a child JVM whose heap is
  * smaller than the object: it only succeeds if the store streams. Arguments: a work directory,
- * the object size, then {@code local} or {@code s3 <endpoint> <access key> <secret key> <bucket>}.
+ * the object size, then the store ({@link StoreArgs}).
  */
 final class LargeObjectRoundTrip {
 
@@ -26,14 +25,11 @@ final class LargeObjectRoundTrip {
   private LargeObjectRoundTrip() {}
 
   /** Runs the round trip in a child JVM with {@code -Xmx<heapMb>m} and asserts it succeeded. */
-  static String assertRoundTripInChildJvm(Path workDir, long size, int heapMb, String... store) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heapMb + "m", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"),
-        LargeObjectRoundTrip.class.getName(),
-        workDir.toString(), String.valueOf(size)));
-    command.addAll(Arrays.asList(store));
+  static String assertRoundTripInChildJvm(Path workDir, long size, int heapMb, List<String> store) throws Exception {
+    List<String> command = new ArrayList<>(StoreArgs.javaCommand(LargeObjectRoundTrip.class, heapMb));
+    command.add(workDir.toString());
+    command.add(String.valueOf(size));
+    command.addAll(store);
     Files.createDirectories(workDir);
     Path log = workDir.resolve("round-trip.log");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -70,10 +66,7 @@ final class LargeObjectRoundTrip {
     }
     String expected = Sha256.of(source);
 
-    ArtifactStore store = args[2].equals("local")
-        ? new LocalArtifactStore(dir.resolve("store"))
-        : new S3ArtifactStore(new S3ArtifactStore.Config(
-            args[3], args[4], args[5], null, args[6], "large", S3ArtifactStore.MIN_PART_SIZE, true));
+    ArtifactStore store = StoreArgs.open(Arrays.asList(args).subList(2, args.length));
     String key = "runs/1/train/big.ckpt";
 
     StoredArtifact stored = store.put(key, source);

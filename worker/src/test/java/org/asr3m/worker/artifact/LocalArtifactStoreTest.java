@@ -28,16 +28,33 @@ class LocalArtifactStoreTest extends ArtifactStoreContractTest {
     return new LocalArtifactStore(root);
   }
 
+  @Override
+  List<String> storeArgs() {
+    return StoreArgs.local(root);
+  }
+
+  @Override
+  void assertPartialUploadsLeftBy(int count, int bytes) throws IOException {
+    try (Stream<Path> tmp = Files.list(root.resolve(".asr3m/tmp"))) {
+      List<Long> sizes = tmp.map(p -> p.toFile().length()).toList();
+      assertEquals(count, sizes.size(), "temporary files of the killed writers: " + sizes);
+      assertTrue(sizes.stream().allMatch(n -> n >= bytes), "each holds the bytes written before the kill: " + sizes);
+    }
+  }
+
   @Test
   void objectsAreReadablePlainFilesAndNothingElseIsLeftBehind() throws IOException {
-    store.put("runs/1/train/log.txt", "step 1\n".getBytes(StandardCharsets.UTF_8));
+    store.put("runs/1/train/log.txt", "step 0\n".getBytes(StandardCharsets.UTF_8));
+    store.put("runs/1/train/log.txt", "step 1\n".getBytes(StandardCharsets.UTF_8)); // replaces
     assertThrows(IOException.class, () -> store.put(
         "runs/1/train/broken.bin", new FailingInputStream(new byte[100_000], 50_000), 100_000, Sha256.of(new byte[100_000])));
 
     assertEquals("step 1\n", Files.readString(root.resolve("runs/1/train/log.txt")));
+    assertEquals(Sha256.of("step 1\n".getBytes(StandardCharsets.UTF_8)) + " 7\n",
+        Files.readString(root.resolve(".asr3m/meta/runs/1/train/log.txt")));
     assertFalse(Files.exists(root.resolve("runs/1/train/broken.bin")));
     try (Stream<Path> tmp = Files.list(root.resolve(".asr3m/tmp"))) {
-      assertEquals(List.of(), tmp.toList(), "failed and finished puts remove their temporary files");
+      assertEquals(List.of(), tmp.toList(), "failed, new and replacing puts remove their temporary files");
     }
   }
 
@@ -98,7 +115,7 @@ class LocalArtifactStoreTest extends ArtifactStoreContractTest {
   /** A 64 MB object goes through put, get, open and a range read in a JVM with a 24 MB heap. */
   @Test
   void largeObjectStreamsThroughABoundedHeap() throws Exception {
-    LargeObjectRoundTrip.assertRoundTripInChildJvm(temp.resolve("large"), 64L << 20, 24, "local");
+    LargeObjectRoundTrip.assertRoundTripInChildJvm(temp.resolve("large"), 64L << 20, 24, StoreArgs.local(root));
   }
 
   @Test

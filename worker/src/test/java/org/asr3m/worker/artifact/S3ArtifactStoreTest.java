@@ -83,11 +83,37 @@ class S3ArtifactStoreTest extends ArtifactStoreContractTest {
     }
   }
 
-  /** Multipart uploads S3Proxy's file system store still holds (it keeps them as ".mpus-<uploadId>-..." entries). */
-  List<String> pendingUploadFiles() throws IOException {
-    try (Stream<Path> files = Files.walk(S3.dataDir().resolve(BUCKET))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".mpus-")).toList();
+  /**
+   * Files of multipart uploads under this test's prefix that S3Proxy's file system store still
+   * holds: it keeps them below ".mpus-<uploadId>-<first key segment>/<rest of the key>-<part>"
+   * until completion or abort.
+   */
+  List<Path> pendingUploadFiles() throws IOException {
+    Path bucketDir = S3.dataDir().resolve(BUCKET);
+    String suffix = "-" + prefix.substring(0, prefix.indexOf('/'));
+    try (Stream<Path> files = Files.walk(bucketDir)) {
+      return files.filter(Files::isRegularFile)
+          .filter(p -> {
+            String top = bucketDir.relativize(p).getName(0).toString();
+            return top.startsWith(".mpus-") && top.endsWith(suffix);
+          })
+          .toList();
     }
+  }
+
+  @Override
+  void assertPartialUploadsLeftBy(int count, int bytes) throws IOException {
+    // A killed process cannot abort: each upload's first part stays on the server, invisible.
+    List<Path> parts = pendingUploadFiles().stream().filter(p -> p.getFileName().toString().endsWith("-1")).toList();
+    assertEquals(count, parts.size(), "first parts of the killed uploads: " + pendingUploadFiles());
+    for (Path part : parts) {
+      assertEquals(PART_SIZE, Files.size(part), part.toString());
+    }
+  }
+
+  @Override
+  List<String> storeArgs() {
+    return StoreArgs.s3(S3.endpoint(), S3.accessKey(), S3.secretKey(), BUCKET, prefix);
   }
 
   static S3ArtifactStore.Config config(String bucket, String prefix, boolean createBucket) {
@@ -231,6 +257,6 @@ class S3ArtifactStoreTest extends ArtifactStoreContractTest {
   @Test
   void largeObjectStreamsThroughABoundedHeap() throws Exception {
     LargeObjectRoundTrip.assertRoundTripInChildJvm(
-        temp.resolve("large"), 48L << 20, 40, "s3", S3.endpoint(), S3.accessKey(), S3.secretKey(), BUCKET);
+        temp.resolve("large"), 48L << 20, 40, StoreArgs.s3(S3.endpoint(), S3.accessKey(), S3.secretKey(), BUCKET, prefix));
   }
 }
