@@ -77,8 +77,8 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
       long seed, int checkpointEverySteps, int averageNum) {}
 
   /** The decoding modes an evaluation stage may list (WeNet's names). */
-  public static final java.util.List<String> DECODE_MODES =
-      java.util.List.of("ctc_greedy_search", "ctc_prefix_beam_search", "attention", "attention_rescoring");
+  public static final java.util.List<String> DECODE_MODES = java.util.Arrays.stream(
+      org.asr3m.decode.Recognizer.Mode.values()).map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).toList();
 
   /**
    * pipeline_conf: the 3m-asr stage chain a worker runs for this recipe (not read by training itself).

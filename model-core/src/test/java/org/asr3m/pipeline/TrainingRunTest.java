@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The training stage on 20 tiny-cmn utterances with a shortened recipe: the 3m-asr chain (dense base
+ * The training stage on 12 tiny-cmn utterances with a shortened recipe: the 3m-asr chain (dense base
  * and embedding network derived from an MoE recipe, then the MoE model initialised from both), a
  * run cancelled by its listener and resumed from {@link TrainingRun#latestCheckpoint} ending bit for
  * bit where an uninterrupted run ends.
@@ -36,7 +36,7 @@ class TrainingRunTest {
       dataset_conf:
         filter_conf: {min_length: 10}
         speed_perturb: false
-        batch_conf: {max_frames_in_batch: 2400}
+        batch_conf: {max_frames_in_batch: 2000}
       optim_conf: {lr: 0.002}
       scheduler_conf: {warmup_steps: 5}
       accum_grad: 1
@@ -59,8 +59,8 @@ class TrainingRunTest {
 
   @BeforeAll
   static void uninterruptedBaseRun() throws Exception {
-    train = TinyCorpus.subset("train", 20, 22, tmp.resolve("train"));
-    dev = TinyCorpus.subset("dev", 4, 12, tmp.resolve("dev"));
+    train = TinyCorpus.subset("train", 12, 37, tmp.resolve("train"));
+    dev = TinyCorpus.subset("dev", 2, 24, tmp.resolve("dev"));
     base = StageRecipes.baseRecipe(MOE).orElseThrow();
     Path fin = TrainingRun.train(spec(base, tmp.resolve("a"), null, null, null, 0), recorder(STRAIGHT));
     assertThat(fin).isEqualTo(tmp.resolve("a/final"));
@@ -132,7 +132,7 @@ class TrainingRunTest {
         assertThat(b.get(k).data()).as(dir + " " + k).containsExactly(a.get(k).data());
       }
     }
-    assertThat(out.resolve("train.log")).content().contains("model: ").contains("20 train / 4 dev utterances");
+    assertThat(out.resolve("train.log")).content().contains("model: ").contains("12 train / 2 dev utterances");
     // the run built its own units and CMVN, the same as the uninterrupted run's
     assertThat(Files.readAllBytes(out.resolve("global_cmvn")))
         .isEqualTo(Files.readAllBytes(tmp.resolve("a/global_cmvn")));
