@@ -37,6 +37,9 @@ class WorkerCrashIT {
     db = PostgresTestDatabase.create("crash");
     tmp = Files.createTempDirectory("asr3m-crash-it");
     data = TinyCorpus.create(tmp.resolve("data"), 40, 8, 8);
+    // the schema the workers will find (they migrate too; this lets the test insert runs first)
+    org.flywaydb.core.Flyway.configure().dataSource(db.url(), db.user(), db.password())
+        .locations("classpath:db/migration").load().migrate();
   }
 
   @AfterAll
