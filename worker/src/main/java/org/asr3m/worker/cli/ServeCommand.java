@@ -1,6 +1,7 @@
 package org.asr3m.worker.cli;
 
 import java.util.concurrent.Callable;
+import org.asr3m.worker.job.WorkerLoop;
 import org.springframework.stereotype.Component;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -70,8 +70,7 @@ public class RunExecutor {
     long period = Math.max(200, props.lease().toMillis() / 3);
     heartbeat.scheduleAtFixedRate(() -> beat(runId), period, period, TimeUnit.MILLISECONDS);
     try {
-      runs.describe(runId, JSON.writeValueAsString(Versions.current().asMap()), props.device().isBlank() ? "auto" : props.device(),
-          null, null, null);
+      runs.describe(runId, JSON.writeValueAsString(Versions.current().asMap()), props.device().isBlank() ? "auto" : props.device());
       JobExecution exec = launch(runId);
       return conclude(runId, exec);
     } finally {

@@ -59,12 +59,20 @@ public class RunRepository {
     jdbc.sql("update runs set job_execution_id = ? where id = ?").params(jobExecutionId, runId).update();
   }
 
-  /** Records what makes the run reproducible (versions, device, fingerprints, size). */
-  public void describe(long runId, String versionsJson, String device, String fingerprintsJson, Long parameters,
-      Double flopsPerSecond) {
-    jdbc.sql("update runs set versions = ?, device = ?, data_fingerprints = ?, parameters = coalesce(?, parameters),"
-            + " flops_per_second = coalesce(?, flops_per_second) where id = ?")
-        .params(versionsJson, device, fingerprintsJson, parameters, flopsPerSecond, runId).update();
+  /** Records what the run executes on (versions of the project, git commit, JVM, DJL, PyTorch; device). */
+  public void describe(long runId, String versionsJson, String device) {
+    jdbc.sql("update runs set versions = ?, device = ? where id = ?").params(versionsJson, device, runId).update();
+  }
+
+  /** Model size from the recipe (for the CER comparison's parameter and FLOPs columns). */
+  public void size(long runId, long parameters, double flopsPerSecond) {
+    jdbc.sql("update runs set parameters = ?, flops_per_second = ? where id = ?").params(parameters, flopsPerSecond, runId)
+        .update();
+  }
+
+  /** Content fingerprints of the run's data sets (JSON: set → SHA-256). */
+  public void fingerprints(long runId, String json) {
+    jdbc.sql("update runs set data_fingerprints = ? where id = ?").params(json, runId).update();
   }
 
   /** Final state of a run; the lease is released with it. */

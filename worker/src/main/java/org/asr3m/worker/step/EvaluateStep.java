@@ -67,6 +67,7 @@ public class EvaluateStep extends StageTasklet {
       done++;
       runs.stageProgress(runId, Stage.EVALUATE, done / (double) ctx.run().testData().size(), null);
     }
+    runs.fingerprints(runId, in.fingerprintsJson(true));
     ctx.seal(prefix, outputs);
     return StageOutcome.completed(prefix, null);
   }

@@ -19,6 +19,7 @@ public class FeaturePrepStep extends StageTasklet {
   @Override
   protected StageOutcome run(StageContext ctx) throws Exception {
     RunInputs in = new RunInputs(ctx);
+    services.runs().fingerprints(ctx.run().id(), in.fingerprintsJson(false));
     return produceOnce(ctx, in.featurePrepHash(), (c, prefix) -> {
       Path out = c.localDir().resolve("out");
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());

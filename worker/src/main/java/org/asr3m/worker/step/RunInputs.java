@@ -58,6 +58,17 @@ final class RunInputs {
     return file;
   }
 
+  /** {"train": sha, "dev": sha, "test/<name>": sha, …} for the run's reproducibility record. */
+  String fingerprintsJson(boolean withTestSets) throws IOException {
+    java.util.Map<String, String> fp = new java.util.LinkedHashMap<>();
+    fp.put("train", DataFingerprint.of(trainDir));
+    fp.put("dev", DataFingerprint.of(devDir));
+    for (var t : withTestSets ? ctx.run().testData().entrySet() : java.util.Set.<java.util.Map.Entry<String, String>>of()) {
+      fp.put("test/" + t.getKey(), DataFingerprint.of(ctx.dataDir(t.getValue())));
+    }
+    return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(fp);
+  }
+
   String featurePrepHash() {
     return InputHash.of(Stage.FEATURE_PREP.stepName(), DataFingerprint.of(trainDir), FeaturePrep.settingsKey(recipe));
   }

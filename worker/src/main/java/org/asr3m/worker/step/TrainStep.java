@@ -24,6 +24,10 @@ public class TrainStep extends StageTasklet {
     long runId = ctx.run().id();
     runs.stageStarted(runId, Stage.TRAIN, null);
     FeatureInputs f = FeatureInputs.fetch(runs, ctx);
+    // parameters and FLOPs per second of audio, counted from the recipe without allocating weights
+    var model = new org.asr3m.model.AsrModel(in.recipe().withVocab(org.asr3m.data.Units.read(f.units()).size()));
+    runs.size(runId, org.asr3m.model.ModelSize.parameters(model).get("total"),
+        org.asr3m.model.ModelSize.flopsPerSecond(model));
     Path base = upstream(ctx, Stage.BASE_TRAIN, "base");
     Path embedding = upstream(ctx, Stage.EMBEDDING_PRETRAIN, "embedding");
     String prefix = ctx.ownPrefix();

@@ -1,10 +1,9 @@
-package org.asr3m.worker.cli;
+package org.asr3m.worker.job;
 
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.asr3m.worker.WorkerProperties;
-import org.asr3m.worker.job.RunExecutor;
 import org.asr3m.worker.lease.LeaseManager;
 import org.asr3m.worker.lease.WorkerRegistry;
 import org.asr3m.worker.run.RunControl;

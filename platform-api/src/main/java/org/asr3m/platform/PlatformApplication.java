@@ -1,0 +1,30 @@
+package org.asr3m.platform;
+
+import org.asr3m.worker.artifact.ArtifactStoreConfiguration;
+import org.asr3m.worker.run.RunRepository;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The control plane. With no configuration it runs on the embedded defaults (an H2 file database,
+ * a local artefact directory and an in-process worker); with a PostgreSQL URL, an S3 endpoint and
+ * {@code asr3m.embedded-worker.enabled=false} it is the control plane of a cluster of workers.
+ * It shares the run tables' repository and the artefact store with the worker, never DJL.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@Import({ArtifactStoreConfiguration.class, RunRepository.class})
+public class PlatformApplication {
+  public static void main(String[] args) {
+    SpringApplication app = new SpringApplication(PlatformApplication.class);
+    if (PlatformCommandLine.isCommand(args)) {
+      // a one-shot admin command: no web server, no embedded worker
+      app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
+      app.setDefaultProperties(java.util.Map.of("asr3m.embedded-worker.enabled", "false"));
+      System.exit(SpringApplication.exit(app.run(args)));
+    }
+    app.run(args);
+  }
+}
