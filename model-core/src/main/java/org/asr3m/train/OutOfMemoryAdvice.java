@@ -135,6 +135,9 @@ public final class OutOfMemoryAdvice {
   }
 
   private static String gib(long bytes) {
+    if (bytes >= 1L << 40) {
+      return String.format(Locale.ROOT, "%.2f TiB", bytes / (double) (1L << 40));
+    }
     return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30))
         : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
   }
