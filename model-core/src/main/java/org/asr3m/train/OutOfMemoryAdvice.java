@@ -41,7 +41,41 @@ public final class OutOfMemoryAdvice {
   private static final String BATCH_ADVICE = "lower " + BATCH + " in the recipe (raise accum_grad to keep the"
       + " effective batch)";
 
+  /** Native bytes training keeps per parameter: float32 weight, gradient and Adam's two moments. */
+  public static final long TRAINING_BYTES_PER_PARAMETER = 16;
+
   private OutOfMemoryAdvice() {}
+
+  /**
+   * A warning, before training starts, when the weights, gradients and Adam moments of a model of
+   * {@code parameters} alone exceed {@code availableBytes} (see {@link #availableMemoryBytes}): Linux
+   * then ends the process with its OOM killer (exit 137), which leaves no chance for a message.
+   * Empty when it fits or the available memory is unknown (negative).
+   */
+  public static Optional<String> trainingFootprint(long parameters, long availableBytes) {
+    long need = parameters * TRAINING_BYTES_PER_PARAMETER;
+    if (availableBytes < 0 || need <= availableBytes) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "training this model needs %.1f GB of native memory for weights,"
+        + " gradients and Adam's two moments (16 bytes x %,d parameters) plus the activations of a batch, but only"
+        + " %.1f GB is available: expect the operating system to stop the process. Use a machine with more memory"
+        + " (a GPU for the activations), or a smaller model.", need / 1e9, parameters, availableBytes / 1e9));
+  }
+
+  /** Memory the operating system can give this process now (Linux MemAvailable), or -1 when unknown. */
+  public static long availableMemoryBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
 
   /** Advice for {@code failure} or any of its causes; empty when the failure is not about memory. */
   public static Optional<Advice> of(Throwable failure) {

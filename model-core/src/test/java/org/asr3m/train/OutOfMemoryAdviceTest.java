@@ -59,6 +59,17 @@ class OutOfMemoryAdviceTest {
         .contains("max_frames_in_batch");
   }
 
+  /** The paper's 1.37 B model keeps about 22 GB of weights, gradients and moments: more than 16 GB cannot train it. */
+  @Test
+  void trainingFootprintWarnsBeforeTheKernelWouldStopTheProcess() {
+    assertThat(OutOfMemoryAdvice.trainingFootprint(1_370_000_000L, 16_000_000_000L).orElseThrow())
+        .startsWith("training this model needs 21.9 GB of native memory").contains("1,370,000,000 parameters")
+        .contains("only 16.0 GB is available");
+    assertThat(OutOfMemoryAdvice.trainingFootprint(738_782_280L, 20_000_000_000L)).isEmpty(); // 11.8 GB fits
+    assertThat(OutOfMemoryAdvice.trainingFootprint(1_370_000_000L, -1)).isEmpty();
+    assertThat(OutOfMemoryAdvice.availableMemoryBytes()).isNotZero();
+  }
+
   @Test
   void otherFailuresAreNotAboutMemory() {
     assertThat(OutOfMemoryAdvice.of(new IllegalStateException("shape mismatch"))).isEmpty();
