@@ -2,6 +2,7 @@ package org.asr3m.cli;
 
 import java.io.PrintWriter;
 import org.asr3m.io.InputException;
+import org.asr3m.train.OutOfMemoryAdvice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,8 @@ public final class Asr3m {
   public static final int EXIT_BAD_INPUT = 2;
   /** Exit code when a batch finished but some items failed (the good ones were written). */
   public static final int EXIT_PARTIAL = 3;
+  /** Exit code when memory ran out (the message says which memory and which setting to change). */
+  public static final int EXIT_OUT_OF_MEMORY = 4;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -33,10 +36,22 @@ public final class Asr3m {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    CommandLine cmd = commandLine();
+    return execute(commandLine(), out, err, args);
+  }
+
+  /** Runs {@code args} on {@code cmd} (tests add subcommands to {@link #commandLine()}). */
+  static int execute(CommandLine cmd, PrintWriter out, PrintWriter err, String... args) {
     cmd.setOut(out);
     cmd.setErr(err);
-    return cmd.execute(args);
+    try {
+      return cmd.execute(args);
+    } catch (Error e) { // picocli hands only Exceptions to handleError; OutOfMemoryError arrives here
+      var advice = OutOfMemoryAdvice.of(e);
+      if (advice.isEmpty()) {
+        throw e;
+      }
+      return outOfMemory(err, commandName(cmd), advice.get());
+    }
   }
 
   static CommandLine commandLine() {
@@ -45,9 +60,16 @@ public final class Asr3m {
     return cmd;
   }
 
-  /** Bad input is the user's to fix: print the message (which names the file), not a stack trace. */
+  /**
+   * Bad input and lack of memory are the user's to fix: print the message (which names the file, or
+   * the memory and the setting), not a stack trace.
+   */
   private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
+    var advice = OutOfMemoryAdvice.of(e);
+    if (advice.isPresent()) {
+      return outOfMemory(err, cmd.getCommandName(), advice.get());
+    }
     if (e instanceof InputException || e instanceof IllegalArgumentException) {
       err.println("asr3m " + cmd.getCommandName() + ": error: " + e.getMessage());
       err.flush();
@@ -57,6 +79,25 @@ public final class Asr3m {
     e.printStackTrace(err);
     err.flush();
     return 1;
+  }
+
+  /** Running out of memory is a setting to change, not a bug: say which one, without a stack trace. */
+  private static int outOfMemory(PrintWriter err, String command, OutOfMemoryAdvice.Advice advice) {
+    err.println("asr3m " + command + ": error: " + advice.message());
+    err.flush();
+    return EXIT_OUT_OF_MEMORY;
+  }
+
+  /** The subcommand that was running (its parse result survives the failure). */
+  private static String commandName(CommandLine cmd) {
+    CommandLine.ParseResult pr = cmd.getParseResult();
+    if (pr == null) {
+      return cmd.getCommandName();
+    }
+    while (pr.hasSubcommand()) {
+      pr = pr.subcommand();
+    }
+    return pr.commandSpec().name();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

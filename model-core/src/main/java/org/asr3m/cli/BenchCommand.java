@@ -4,5 +4,6 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print throughput numbers (not pass/fail tests).",
-    subcommands = {BenchFbankCommand.class, BenchTrainCommand.class, BenchDecodeCommand.class})
+    subcommands = {BenchFbankCommand.class, BenchTrainCommand.class, BenchDecodeCommand.class,
+        BenchCheckpointCommand.class})
 final class BenchCommand {}

@@ -14,9 +14,18 @@ final class Rss {
   }
 
   static long kilobytes() {
+    return status("VmRSS:");
+  }
+
+  /** Peak resident set size of the process so far (the kernel's high-water mark). */
+  static long peakKilobytes() {
+    return status("VmHWM:");
+  }
+
+  private static long status(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }

@@ -110,7 +110,7 @@ public final class Adam {
    * A dense float32 PyTorch tensor in host memory: its direct byte buffer is a view of the tensor
    * itself (on other engines or devices it would be a copy, and writes to it would be lost).
    */
-  private static boolean inHostMemory(NDArray a) {
+  static boolean inHostMemory(NDArray a) {
     return a instanceof ai.djl.pytorch.engine.PtNDArray && a.getDevice().getDeviceType().equals(Device.Type.CPU)
         && a.getDataType() == DataType.FLOAT32 && !a.isSparse() && a.size() < Integer.MAX_VALUE / 4;
   }
@@ -170,15 +170,34 @@ public final class Adam {
     return s;
   }
 
-  /** Restores moments and the step counter saved by {@link #state()}. */
+  /**
+   * Restores moments and the step counter saved by {@link #state()}. Values are copied into the
+   * moments' own memory (NDArray.set would make a new direct buffer the moment's storage, and direct
+   * buffers count against the JVM's direct-memory limit), and {@code state} is read one entry at a
+   * time, so a lazily loading map keeps memory bounded by the largest tensor.
+   */
   public void restore(Map<String, float[]> state, long savedStep) {
     for (Map.Entry<String, NDArray> e : state().entrySet()) {
       float[] values = state.get(e.getKey());
       if (values == null) {
         throw new IllegalArgumentException("optimizer state has no entry " + e.getKey());
       }
-      e.getValue().set(values);
+      NDArray moment = e.getValue();
+      if (values.length != moment.size()) {
+        throw new IllegalArgumentException("optimizer state " + e.getKey() + " has " + values.length
+            + " values, the parameter " + moment.size());
+      }
+      if (inHostMemory(moment)) {
+        view(moment).put(values);
+      } else {
+        moment.set(values);
+      }
     }
+    this.step = savedStep;
+  }
+
+  /** Sets the step counter after the moments were restored in place (see Checkpoint.loadOptimizer). */
+  void restoreStep(long savedStep) {
     this.step = savedStep;
   }
 }

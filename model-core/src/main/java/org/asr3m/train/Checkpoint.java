@@ -1,21 +1,29 @@
 package org.asr3m.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.asr3m.io.InputException;
 import org.asr3m.io.Npy;
-import org.asr3m.io.Npz;
+import org.asr3m.io.NpzReader;
+import org.asr3m.io.NpzWriter;
+import org.asr3m.io.StagedFiles;
 import org.asr3m.nn.ParameterNames;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
@@ -32,8 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   units.txt      the modelling units
  * </pre>
  * Everything needed to decode or resume is inside, so a checkpoint can be copied on its own.
- * Files are written to temporary names and renamed, so an interrupted save never corrupts the
- * previous checkpoint.
+ *
+ * <p>Memory: saving, loading, averaging and initialising stream one tensor at a time between the
+ * model's own memory and the archive (entries stored uncompressed, ZIP64 past 4 GiB), so the Java
+ * heap needed does not grow with the model. Files are written to temporary names and renamed
+ * together once complete, so an interrupted save never corrupts the previous checkpoint.
  */
 public final class Checkpoint {
   public static final String FORMAT = "asr3m-checkpoint-1";
@@ -47,18 +58,28 @@ public final class Checkpoint {
   /** Validation result of one finished epoch. */
   public record DevResult(int epoch, double ctc, double att, double loss) {}
 
+  /**
+   * Writes a checkpoint into {@code dir}, tensor by tensor. Every file goes to a temporary name
+   * first and all are renamed only once all are complete (trainer.json last), so a failure
+   * part-way leaves a previous checkpoint in {@code dir} as it was.
+   */
   public static void save(Path dir, Block model, Adam optimizer, State state, String recipeYaml, Path unitsFile)
       throws IOException {
     Files.createDirectories(dir);
-    Npz.write(dir.resolve("model.npz"), toArrays(ParameterNames.of(model)));
-    if (optimizer != null) {
-      Map<String, Npy.Array> opt = new LinkedHashMap<>();
-      optimizer.state().forEach((k, v) -> opt.put(k, toArray(v)));
-      Npz.write(dir.resolve("optimizer.npz"), opt);
+    String units = Files.readString(unitsFile);
+    try (StagedFiles files = new StagedFiles(dir)) {
+      writeTensors(files.stage("model.npz"), arrays(ParameterNames.of(model)));
+      if (optimizer != null) {
+        writeTensors(files.stage("optimizer.npz"), optimizer.state());
+      }
+      files.writeString("recipe.yaml", recipeYaml);
+      files.writeString("units.txt", units);
+      files.writeString("trainer.json", stateJson(state, null));
+      files.commit();
     }
-    writeState(dir, state, null);
-    writeAtomically(dir.resolve("recipe.yaml"), recipeYaml);
-    writeAtomically(dir.resolve("units.txt"), Files.readString(unitsFile));
+    if (optimizer == null) {
+      Files.deleteIfExists(dir.resolve("optimizer.npz")); // a stale one would not belong to these parameters
+    }
   }
 
   /** A model rebuilt from a checkpoint directory, with the units it was trained on. */
@@ -74,21 +95,6 @@ public final class Checkpoint {
     org.asr3m.model.AsrModel model = org.asr3m.model.AsrModel.create(recipe, manager, recipe.train().seed());
     loadParameters(dir.resolve("model.npz"), model);
     return new Loaded(model, recipe, units);
-  }
-
-  /** Writes trainer.json; {@code averagedFrom} lists the checkpoints of an averaged model (null otherwise). */
-  private static void writeState(Path dir, State state, List<Path> averagedFrom) throws IOException {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("format", FORMAT);
-    json.put("epoch", state.epoch());
-    json.put("step", state.step());
-    json.put("batch_in_epoch", state.batchInEpoch());
-    json.put("seed", state.seed());
-    json.put("dev", state.dev());
-    if (averagedFrom != null) {
-      json.put("averaged_from", averagedFrom.stream().map(Path::toString).toList());
-    }
-    writeAtomically(dir.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
   }
 
   public static State readState(Path dir) {
@@ -114,36 +120,39 @@ public final class Checkpoint {
   }
 
   /**
-   * Loads parameters into {@code model}. Names and shapes must match exactly; any difference is an
-   * error listing what differs (a checkpoint from another recipe must not load half-way).
+   * Loads parameters into {@code model}, one tensor at a time into the parameter's own memory.
+   * Names and shapes must match exactly; any difference is an error listing what differs, raised
+   * before anything is copied (a checkpoint from another recipe must not load half-way).
    */
   public static void loadParameters(Path npzFile, Block model) {
-    Map<String, Npy.Array> saved = Npz.read(npzFile);
     Map<String, Parameter> params = ParameterNames.of(model);
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, Parameter> e : params.entrySet()) {
-      Npy.Array a = saved.get(e.getKey());
-      Shape expected = e.getValue().getArray().getShape();
-      if (a == null) {
-        problems.add("missing " + e.getKey() + " " + expected);
-      } else if (!new Shape(toLong(a.shape())).equals(expected)) {
-        problems.add(e.getKey() + " has shape " + new Shape(toLong(a.shape())) + " in the checkpoint but the recipe builds "
-            + expected);
+    try (NpzReader in = NpzReader.open(npzFile)) {
+      List<String> problems = new ArrayList<>();
+      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        Shape expected = e.getValue().getArray().getShape();
+        if (!in.contains(e.getKey())) {
+          problems.add("missing " + e.getKey() + " " + expected);
+          continue;
+        }
+        Shape saved = new Shape(in.header(e.getKey()).shape());
+        if (!saved.equals(expected)) {
+          problems.add(e.getKey() + " has shape " + saved + " in the checkpoint but the recipe builds " + expected);
+        }
       }
-    }
-    for (String k : saved.keySet()) {
-      if (!params.containsKey(k)) {
-        problems.add("unexpected " + k);
+      for (String k : in.names()) {
+        if (!params.containsKey(k)) {
+          problems.add("unexpected " + k);
+        }
       }
-    }
-    if (!problems.isEmpty()) {
-      int shown = Math.min(problems.size(), 10);
-      throw new InputException(npzFile, "checkpoint does not match the model's recipe ("
-          + problems.size() + " difference(s)): " + String.join("; ", problems.subList(0, shown))
-          + (problems.size() > shown ? "; …" : ""));
-    }
-    for (Map.Entry<String, Parameter> e : params.entrySet()) {
-      e.getValue().getArray().set(saved.get(e.getKey()).data());
+      if (!problems.isEmpty()) {
+        int shown = Math.min(problems.size(), 10);
+        throw new InputException(npzFile, "checkpoint does not match the model's recipe ("
+            + problems.size() + " difference(s)): " + String.join("; ", problems.subList(0, shown))
+            + (problems.size() > shown ? "; …" : ""));
+      }
+      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        TensorArchive.read(in, e.getKey(), e.getValue().getArray());
+      }
     }
   }
 
@@ -156,128 +165,247 @@ public final class Checkpoint {
    * copy of the base block's FFN in the same slot ({@code …feed_forward.experts.k.w_1} ←
    * {@code …feed_forward.w_1}); the embedding network comes from the pretrained embedding
    * checkpoint's encoder and CTC head; routers (and anything else new) keep their random values.
+   * Tensors are copied one at a time.
    *
    * @param baseDir dense base checkpoint, or null (only the embedding network is loaded)
    * @param embeddingDir pretrained embedding network (a {@code model: conformer} checkpoint), or null
    */
   public static InitReport initFrom(Path baseDir, Path embeddingDir, Block model) {
-    Map<String, Npy.Array> base = baseDir == null ? Map.of() : Npz.read(baseDir.resolve("model.npz"));
-    Map<String, Npy.Array> emb = embeddingDir == null ? Map.of() : Npz.read(embeddingDir.resolve("model.npz"));
-    int copied = 0;
-    int experts = 0;
-    int embedding = 0;
-    List<String> random = new ArrayList<>();
-    for (Map.Entry<String, Parameter> e : ParameterNames.of(model).entrySet()) {
-      String name = e.getKey();
-      Shape shape = e.getValue().getArray().getShape();
-      Npy.Array src;
-      if (name.startsWith("embedding.")) {
-        src = match(emb.get(name.substring("embedding.".length())), shape);
-        embedding += src == null ? 0 : 1;
-      } else if (name.contains(".experts.")) {
-        src = match(base.get(name.replaceFirst("\\.experts\\.\\d+\\.", ".")), shape);
-        experts += src == null ? 0 : 1;
-      } else {
-        src = match(base.get(name), shape);
-        copied += src == null ? 0 : 1;
+    try (NpzReader base = baseDir == null ? null : NpzReader.open(baseDir.resolve("model.npz"));
+        NpzReader emb = embeddingDir == null ? null : NpzReader.open(embeddingDir.resolve("model.npz"))) {
+      int copied = 0;
+      int experts = 0;
+      int embedding = 0;
+      List<String> random = new ArrayList<>();
+      for (Map.Entry<String, Parameter> e : ParameterNames.of(model).entrySet()) {
+        String name = e.getKey();
+        NDArray target = e.getValue().getArray();
+        NpzReader from;
+        String source;
+        if (name.startsWith("embedding.")) {
+          from = emb;
+          source = name.substring("embedding.".length());
+        } else if (name.contains(".experts.")) {
+          from = base;
+          source = name.replaceFirst("\\.experts\\.\\d+\\.", ".");
+        } else {
+          from = base;
+          source = name;
+        }
+        if (from == null || !from.contains(source) || !new Shape(from.header(source).shape()).equals(target.getShape())) {
+          random.add(name);
+          continue;
+        }
+        TensorArchive.read(from, source, target);
+        if (from == emb) {
+          embedding++;
+        } else if (name.contains(".experts.")) {
+          experts++;
+        } else {
+          copied++;
+        }
       }
-      if (src == null) {
-        random.add(name);
-      } else {
-        e.getValue().getArray().set(src.data());
+      return new InitReport(copied, experts, embedding, random);
+    }
+  }
+
+  /**
+   * Reads the moments of an optimizer checkpoint straight into {@code optimizer}'s arrays, one
+   * tensor at a time, and restores its step counter.
+   */
+  public static void loadOptimizer(Path dir, Adam optimizer, long step) {
+    Path file = dir.resolve("optimizer.npz");
+    try (NpzReader in = NpzReader.open(file)) {
+      Map<String, NDArray> moments = optimizer.state();
+      for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+        if (!in.contains(e.getKey())) {
+          throw new InputException(file, "optimizer state has no entry " + e.getKey()
+              + " (saved by a model built from another recipe?)");
+        }
+        Shape saved = new Shape(in.header(e.getKey()).shape());
+        if (!saved.equals(e.getValue().getShape())) {
+          throw new InputException(file, e.getKey() + " has shape " + saved + " but the model's parameter has "
+              + e.getValue().getShape());
+        }
+      }
+      for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+        TensorArchive.read(in, e.getKey(), e.getValue());
       }
     }
-    return new InitReport(copied, experts, embedding, random);
+    optimizer.restoreStep(step);
   }
 
-  private static Npy.Array match(Npy.Array a, Shape shape) {
-    return a != null && new Shape(toLong(a.shape())).equals(shape) ? a : null;
-  }
-
-  /** Reads the optimizer moments of a training checkpoint. */
+  /**
+   * The moments of a training checkpoint by name. Values are read from the file when asked for and
+   * not kept, so going through the entries one by one ({@link Adam#restore} does) holds one tensor
+   * at a time; prefer {@link #loadOptimizer}, which reads straight into the optimizer.
+   */
   public static Map<String, float[]> readOptimizer(Path dir) {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    Npz.read(dir.resolve("optimizer.npz")).forEach((k, v) -> out.put(k, v.data()));
-    return out;
+    Path file = dir.resolve("optimizer.npz");
+    List<String> names;
+    try (NpzReader in = NpzReader.open(file)) {
+      names = in.names();
+    }
+    return new LazyArrays(file, names);
   }
 
   /**
    * Element-wise mean of the parameters of several checkpoints (WeNet's average_model), written
-   * as a new checkpoint directory without optimizer state.
+   * as a new checkpoint directory without optimizer state. Accumulates one tensor at a time
+   * across the checkpoints.
    */
   public static void average(List<Path> dirs, Path out) throws IOException {
     if (dirs.isEmpty()) {
       throw new IllegalArgumentException("nothing to average");
     }
-    Map<String, Npy.Array> sum = null;
-    for (Path d : dirs) {
-      Map<String, Npy.Array> p = Npz.read(d.resolve("model.npz"));
-      if (sum == null) {
-        sum = new LinkedHashMap<>();
-        for (var e : p.entrySet()) {
-          sum.put(e.getKey(), new Npy.Array(e.getValue().shape(), e.getValue().data().clone()));
+    List<NpzReader> readers = new ArrayList<>();
+    Files.createDirectories(out);
+    try (StagedFiles files = new StagedFiles(out)) {
+      for (Path d : dirs) {
+        readers.add(NpzReader.open(d.resolve("model.npz")));
+      }
+      NpzReader first = readers.get(0);
+      for (NpzReader r : readers) {
+        if (!new java.util.HashSet<>(r.names()).equals(new java.util.HashSet<>(first.names()))) {
+          throw new InputException(r.file(), "parameters differ from " + first.file() + "; cannot average");
         }
+      }
+      try (NpzWriter w = NpzWriter.create(files.stage("model.npz"))) {
+        for (String name : first.names()) {
+          Npy.Header h = first.header(name);
+          for (NpzReader r : readers) {
+            if (!java.util.Arrays.equals(r.header(name).shape(), h.shape())) {
+              throw new InputException(r.file(), name + " has shape " + new Shape(r.header(name).shape()) + " but "
+                  + new Shape(h.shape()) + " in " + first.file() + "; cannot average");
+            }
+          }
+          w.add(name, h.shape(), mean(readers, name, h));
+        }
+        w.finish();
+      }
+      Path firstDir = dirs.get(0);
+      State s = readState(firstDir);
+      for (Path d : dirs) { // the latest checkpoint knows every epoch's dev result
+        State other = readState(d);
+        if (other.dev().size() > s.dev().size()) {
+          s = new State(s.epoch(), s.step(), s.batchInEpoch(), s.seed(), other.dev());
+        }
+      }
+      files.writeString("recipe.yaml", Files.readString(firstDir.resolve("recipe.yaml")));
+      files.writeString("units.txt", Files.readString(firstDir.resolve("units.txt")));
+      files.writeString("trainer.json", stateJson(new State(s.epoch(), s.step(), 0, s.seed(), s.dev()), dirs));
+      files.commit();
+    } finally {
+      readers.forEach(NpzReader::close);
+    }
+    Files.deleteIfExists(out.resolve("optimizer.npz"));
+  }
+
+  /** Mean of one tensor over the checkpoints: the first copied, the others added in order, then divided. */
+  private static ByteBuffer mean(List<NpzReader> readers, String name, Npy.Header h) {
+    int n = Math.toIntExact(h.elements());
+    float[] acc = new float[n];
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(h.dataBytes())).order(ByteOrder.LITTLE_ENDIAN);
+    for (int c = 0; c < readers.size(); c++) {
+      buf.clear();
+      readers.get(c).read(name, buf);
+      FloatBuffer v = buf.flip().asFloatBuffer();
+      if (c == 0) {
+        v.get(acc);
         continue;
       }
-      if (!p.keySet().equals(sum.keySet())) {
-        throw new InputException(d.resolve("model.npz"), "parameters differ from " + dirs.get(0) + "; cannot average");
+      for (int i = 0; i < n; i++) {
+        acc[i] += v.get(i);
       }
-      for (var e : p.entrySet()) {
-        float[] acc = sum.get(e.getKey()).data();
-        float[] v = e.getValue().data();
-        for (int i = 0; i < acc.length; i++) {
-          acc[i] += v[i];
+    }
+    for (int i = 0; i < n; i++) {
+      acc[i] /= readers.size();
+    }
+    buf.clear();
+    buf.asFloatBuffer().put(acc);
+    return buf;
+  }
+
+  /** trainer.json; {@code averagedFrom} lists the checkpoints of an averaged model (null otherwise). */
+  private static String stateJson(State state, List<Path> averagedFrom) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("format", FORMAT);
+    json.put("epoch", state.epoch());
+    json.put("step", state.step());
+    json.put("batch_in_epoch", state.batchInEpoch());
+    json.put("seed", state.seed());
+    json.put("dev", state.dev());
+    if (averagedFrom != null) {
+      json.put("averaged_from", averagedFrom.stream().map(Path::toString).toList());
+    }
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+  }
+
+  private static void writeTensors(Path file, Map<String, NDArray> tensors) throws IOException {
+    try (NpzWriter w = NpzWriter.create(file)) {
+      for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+        TensorArchive.write(w, e.getKey(), e.getValue());
+      }
+      w.finish();
+    }
+  }
+
+  private static Map<String, NDArray> arrays(Map<String, Parameter> params) {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    params.forEach((k, p) -> out.put(k, p.getArray()));
+    return out;
+  }
+
+  /** Arrays of an .npz file read on each access, never cached. */
+  private static final class LazyArrays extends AbstractMap<String, float[]> {
+    private final Path file;
+    private final Set<String> names;
+
+    LazyArrays(Path file, List<String> names) {
+      this.file = file;
+      this.names = new java.util.LinkedHashSet<>(names);
+    }
+
+    @Override
+    public float[] get(Object key) {
+      if (!names.contains(key)) {
+        return null;
+      }
+      try (NpzReader in = NpzReader.open(file)) {
+        return in.read((String) key).data();
+      }
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return names.contains(key);
+    }
+
+    @Override
+    public Set<Entry<String, float[]>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, float[]>> iterator() {
+          Iterator<String> it = names.iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
+
+            @Override
+            public Entry<String, float[]> next() {
+              String k = it.next();
+              return new SimpleImmutableEntry<>(k, get(k));
+            }
+          };
         }
-      }
-    }
-    for (Npy.Array a : sum.values()) {
-      float[] acc = a.data();
-      for (int i = 0; i < acc.length; i++) {
-        acc[i] /= dirs.size();
-      }
-    }
-    Files.createDirectories(out);
-    Npz.write(out.resolve("model.npz"), sum);
-    Path first = dirs.get(0);
-    State s = readState(first);
-    for (Path d : dirs) { // the latest checkpoint knows every epoch's dev result
-      State other = readState(d);
-      if (other.dev().size() > s.dev().size()) {
-        s = new State(s.epoch(), s.step(), s.batchInEpoch(), s.seed(), other.dev());
-      }
-    }
-    writeState(out, new State(s.epoch(), s.step(), 0, s.seed(), s.dev()), dirs);
-    writeAtomically(out.resolve("recipe.yaml"), Files.readString(first.resolve("recipe.yaml")));
-    writeAtomically(out.resolve("units.txt"), Files.readString(first.resolve("units.txt")));
-  }
 
-  private static Map<String, Npy.Array> toArrays(Map<String, Parameter> params) {
-    Map<String, Npy.Array> out = new LinkedHashMap<>();
-    params.forEach((k, p) -> out.put(k, toArray(p.getArray())));
-    return out;
-  }
-
-  private static Npy.Array toArray(NDArray a) {
-    long[] s = a.getShape().getShape();
-    int[] shape = new int[s.length];
-    for (int i = 0; i < s.length; i++) {
-      shape[i] = Math.toIntExact(s[i]);
+        @Override
+        public int size() {
+          return names.size();
+        }
+      };
     }
-    return new Npy.Array(shape, a.toType(DataType.FLOAT32, false).toFloatArray());
-  }
-
-  private static long[] toLong(int[] s) {
-    long[] out = new long[s.length];
-    for (int i = 0; i < s.length; i++) {
-      out[i] = s[i];
-    }
-    return out;
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -71,7 +71,7 @@ public final class Trainer {
     if (resumeFrom != null) {
       Checkpoint.State s = Checkpoint.readState(resumeFrom);
       Checkpoint.loadParameters(resumeFrom.resolve("model.npz"), model);
-      adam.restore(Checkpoint.readOptimizer(resumeFrom), s.step());
+      Checkpoint.loadOptimizer(resumeFrom, adam, s.step());
       startEpoch = s.epoch();
       skipBatches = s.batchInEpoch();
       devResults.addAll(s.dev());
