@@ -83,7 +83,7 @@ public class RunExecutor {
     JobParameters params = parameters(runId);
     JobInstance instance = jobRepository.getJobInstance(ExperimentJobConfiguration.JOB_NAME, params);
     if (instance == null) {
-      LOG.info("run {}: starting job", runId);
+      LOG.debug("run {}: starting job", runId);
       return jobOperator.start(job, params);
     }
     JobExecution last = jobRepository.getLastJobExecution(instance);

@@ -7,22 +7,16 @@ import org.asr3m.io.InputException;
 /**
  * The one-line reason stored for a failed stage: what a researcher reads in the UI. Input errors
  * keep their own message (it names the file, line or field); running out of memory says what ran
- * out and which setting to change; anything else gives the exception chain without stack frames
- * (the full trace is in the stage log).
+ * out and which setting to change (model-core's OutOfMemoryAdvice, as the CLI says it); anything
+ * else gives the exception chain without stack frames (the full trace is in the stage log).
  */
 public final class FailureReason {
   private FailureReason() {}
 
   public static String of(Throwable e) {
-    Throwable oom = find(e, OutOfMemoryError.class);
-    if (oom != null) {
-      return "out of Java heap memory (" + oom.getMessage() + "): give the worker more heap (-Xmx) or lower"
-          + " dataset_conf.batch_conf.max_frames_in_batch";
-    }
-    String native_ = nativeOom(e);
-    if (native_ != null) {
-      return "out of native (PyTorch) memory: " + native_ + "; lower dataset_conf.batch_conf.max_frames_in_batch"
-          + " or use a device with more memory";
+    var oom = org.asr3m.train.OutOfMemoryAdvice.of(e);
+    if (oom.isPresent()) {
+      return oom.get().message();
     }
     InputException input = find(e, InputException.class);
     if (input != null) {
@@ -39,17 +33,6 @@ public final class FailureReason {
       }
     }
     return String.join(" <- ", parts);
-  }
-
-  private static String nativeOom(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = t.getMessage();
-      if (m != null && (m.contains("DefaultCPUAllocator") || m.contains("CUDA out of memory")
-          || m.contains("not enough memory"))) {
-        return m.lines().findFirst().orElse(m);
-      }
-    }
-    return null;
   }
 
   private static <T extends Throwable> T find(Throwable e, Class<T> type) {

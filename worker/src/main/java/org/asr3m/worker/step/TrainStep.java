@@ -26,8 +26,11 @@ public class TrainStep extends StageTasklet {
     FeatureInputs f = FeatureInputs.fetch(runs, ctx);
     // parameters and FLOPs per second of audio, counted from the recipe without allocating weights
     var model = new org.asr3m.model.AsrModel(in.recipe().withVocab(org.asr3m.data.Units.read(f.units()).size()));
-    runs.size(runId, org.asr3m.model.ModelSize.parameters(model).get("total"),
-        org.asr3m.model.ModelSize.flopsPerSecond(model));
+    long parameters = org.asr3m.model.ModelSize.parameters(model).get("total");
+    runs.size(runId, parameters, org.asr3m.model.ModelSize.flopsPerSecond(model));
+    // the kernel's OOM killer leaves no message: say beforehand when the model cannot fit
+    org.asr3m.train.OutOfMemoryAdvice.trainingFootprint(parameters, org.asr3m.train.OutOfMemoryAdvice.availableMemoryBytes())
+        .ifPresent(w -> ctx.log().line("warning: %s", w));
     Path base = upstream(ctx, Stage.BASE_TRAIN, "base");
     Path embedding = upstream(ctx, Stage.EMBEDDING_PRETRAIN, "embedding");
     String prefix = ctx.ownPrefix();
@@ -36,7 +39,8 @@ public class TrainStep extends StageTasklet {
         ctx.run().maxSteps()));
     ctx.seal(prefix, outputs);
     return StageOutcome.completed(prefix, base == null && embedding == null ? "trained from scratch"
-        : "initialised from" + (base != null ? " the dense base" : "") + (embedding != null ? " the pretrained embedding network" : ""));
+        : "initialised from " + (base != null && embedding != null ? "the dense base and the pretrained embedding network"
+            : base != null ? "the dense base" : "the pretrained embedding network"));
   }
 
   /** The final model of an earlier stage, downloaded; null when that stage was skipped. */
