@@ -71,34 +71,60 @@ public final class FeaturePrep {
    */
   public static Result prepare(Path trainDir, Recipe recipe, Path outDir, int threads, PrintWriter log)
       throws IOException {
-    Files.createDirectories(outDir);
-    Map<String, InputException> problems = new LinkedHashMap<>();
     List<InputException> textProblems = new ArrayList<>();
-    List<String> transcripts = transcripts(List.of(trainDir.resolve("text")), textProblems);
+    Path unitsFile = writeUnits(trainDir, outDir, textProblems, log);
+    CmvnStats c = cmvn(trainDir, AudioOptions.MONO_16K, recipe.data().fbank().withDither(0), threads);
+    return writeCmvn(trainDir, unitsFile, List.of(c), textProblems, outDir, log);
+  }
+
+  /** {@code outDir/units.txt} from the training transcripts; bad text lines go to {@code problems}. */
+  public static Path writeUnits(Path trainDir, Path outDir, List<InputException> problems, PrintWriter log)
+      throws IOException {
+    Files.createDirectories(outDir);
+    List<String> transcripts = transcripts(List.of(trainDir.resolve("text")), problems);
     Units units = Units.build(transcripts);
     Path unitsFile = outDir.resolve("units.txt");
     units.write(unitsFile);
     log.printf("%d transcripts -> %d units -> %s%n", transcripts.size(), units.size(), unitsFile);
-    CmvnStats c = cmvn(trainDir, AudioOptions.MONO_16K, recipe.data().fbank().withDither(0), threads);
+    return unitsFile;
+  }
+
+  /**
+   * Merges the statistics of a data set's partitions (in partition order, so the sums do not depend
+   * on which partition finished first) into {@code outDir/global_cmvn} and reports every problem once.
+   */
+  public static Result writeCmvn(Path trainDir, Path unitsFile, List<CmvnStats> partitions,
+      List<InputException> textProblems, Path outDir, PrintWriter log) throws IOException {
+    Files.createDirectories(outDir);
+    Map<String, InputException> problems = new LinkedHashMap<>();
     // text problems are found again when the directory is loaded: report each once
     for (InputException p : textProblems) {
       problems.putIfAbsent(p.getMessage(), p);
     }
-    for (InputException p : c.problems()) {
-      problems.putIfAbsent(p.getMessage(), p);
+    GlobalCmvn merged = null;
+    long utterances = 0;
+    for (CmvnStats c : partitions) {
+      for (InputException p : c.problems()) {
+        problems.putIfAbsent(p.getMessage(), p);
+      }
+      if (merged == null) {
+        merged = new GlobalCmvn(c.stats().dim());
+      }
+      merged.merge(c.stats());
+      utterances += c.utterances();
     }
-    if (c.stats().frameCount() == 0) {
+    if (merged == null || merged.frameCount() == 0) {
       throw new InputException(trainDir, "no readable audio to compute CMVN from (" + problems.size()
           + " problem(s)" + (problems.isEmpty() ? "" : ", first: " + problems.keySet().iterator().next()) + ")");
     }
     Path cmvnFile = outDir.resolve("global_cmvn");
-    c.stats().write(cmvnFile);
-    log.printf("global CMVN over %d frames of %d utterances -> %s%n", c.stats().frameCount(), c.utterances(), cmvnFile);
+    merged.write(cmvnFile);
+    log.printf("global CMVN over %d frames of %d utterances -> %s%n", merged.frameCount(), utterances, cmvnFile);
     for (InputException p : problems.values()) {
       log.println("warning: " + p.getMessage());
     }
     log.flush();
-    return new Result(unitsFile, cmvnFile, c.utterances(), c.stats().frameCount(), List.copyOf(problems.values()));
+    return new Result(unitsFile, cmvnFile, utterances, merged.frameCount(), List.copyOf(problems.values()));
   }
 
   /**
@@ -131,8 +157,19 @@ public final class FeaturePrep {
 
   /** Global CMVN over every readable utterance of {@code dataDir}, features on {@code threads} threads. */
   public static CmvnStats cmvn(Path dataDir, AudioOptions audio, FbankOptions fbank, int threads) throws IOException {
+    return cmvn(dataDir, audio, fbank, threads, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * CMVN statistics of one partition of a data directory: the utterances {@code from} (inclusive)
+   * to {@code to} (exclusive) in the directory's order. The directory's own file problems are
+   * reported by the first partition only, so that merged partitions report each once.
+   */
+  public static CmvnStats cmvn(Path dataDir, AudioOptions audio, FbankOptions fbank, int threads, int from, int to)
+      throws IOException {
     KaldiDataDir data = KaldiDataDir.load(dataDir);
-    List<ParallelExtraction.Item> items = items(data);
+    List<ParallelExtraction.Item> all = items(data);
+    List<ParallelExtraction.Item> items = all.subList(Math.min(from, all.size()), Math.min(to, all.size()));
     GlobalCmvn stats = new GlobalCmvn(fbank.numMelBins());
     List<ParallelExtraction.Failure> failures;
     try {
@@ -143,7 +180,12 @@ public final class FeaturePrep {
     } catch (Exception e) {
       throw new IllegalStateException("feature extraction of " + dataDir + " failed: " + e, e);
     }
-    return new CmvnStats(stats, items.size(), data.problems(), List.copyOf(failures));
+    return new CmvnStats(stats, items.size(), from == 0 ? data.problems() : List.of(), List.copyOf(failures));
+  }
+
+  /** Utterances of a data directory that feature extraction would attempt (for partitioning). */
+  public static int utterances(Path dataDir) {
+    return KaldiDataDir.load(dataDir).utterances().size();
   }
 
   /** The extraction items (id, audio, segment) of a loaded data directory. */

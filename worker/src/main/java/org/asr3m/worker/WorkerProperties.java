@@ -17,16 +17,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param metricsInterval at most one row of step metrics per metric per this interval
  * @param reuseWait how long a run waits for another run that is producing the same stage outputs
  * @param maxNonFiniteSteps consecutive updates with a non-finite loss after which a stage fails
+ * @param featurePartitions partitions of featurePrep over the training set, run in parallel (0 = one per core)
  */
 @ConfigurationProperties("asr3m.worker")
 public record WorkerProperties(String id, Path workDir,
     @DefaultValue("60s") Duration lease, @DefaultValue("2s") Duration pollInterval, @DefaultValue("") String device,
     @DefaultValue("1s") Duration metricsInterval, @DefaultValue("12h") Duration reuseWait,
-    @DefaultValue("20") int maxNonFiniteSteps) {
+    @DefaultValue("20") int maxNonFiniteSteps, @DefaultValue("0") int featurePartitions) {
 
   public WorkerProperties {
     if (id == null || id.isBlank()) {
       id = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    }
+    if (featurePartitions <= 0) {
+      featurePartitions = Runtime.getRuntime().availableProcessors();
     }
     if (workDir == null) {
       workDir = Path.of(System.getProperty("user.dir"), "asr3m-data", "work");

@@ -1,5 +1,6 @@
 package org.asr3m.worker.job;
 
+import org.asr3m.worker.WorkerProperties;
 import org.asr3m.worker.run.Stage;
 import org.asr3m.worker.step.BaseTrainStep;
 import org.asr3m.worker.step.EmbeddingPretrainStep;
@@ -15,10 +16,11 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * The experiment job: one job instance per run (identified by the runId parameter), five steps in
- * the order of the 3m-asr recipe chain. Spring Batch keeps each step's status in its job
+ * the order of the 3m-asr recipe chain; featurePrep is partitioned over the training set. Spring Batch keeps each step's status in its job
  * repository, so a restarted job instance (after a crash or on another worker) skips the steps that
  * completed and runs the rest; the training steps resume from their last stored checkpoint.
  *
@@ -32,13 +34,29 @@ public class ExperimentJobConfiguration {
 
   @Bean
   public Job experimentJob(JobRepository repository, FeaturePrepStep featurePrep, EmbeddingPretrainStep embedding,
-      BaseTrainStep base, TrainStep train, EvaluateStep evaluate) {
+      BaseTrainStep base, TrainStep train, EvaluateStep evaluate, WorkerProperties props) {
     return new JobBuilder(JOB_NAME, repository)
-        .start(step(repository, Stage.FEATURE_PREP, featurePrep))
+        .start(featurePrep(repository, featurePrep, props))
         .next(step(repository, Stage.EMBEDDING_PRETRAIN, embedding))
         .next(step(repository, Stage.BASE_TRAIN, base))
         .next(step(repository, Stage.TRAIN, train))
         .next(step(repository, Stage.EVALUATE, evaluate))
+        .build();
+  }
+
+  /** featurePrep partitioned over the training set (local partitioning: partitions on this worker's threads). */
+  private static Step featurePrep(JobRepository repository, FeaturePrepStep stage, WorkerProperties props) {
+    Step partition = new StepBuilder(Stage.FEATURE_PREP.stepName() + "Partition", repository)
+        .tasklet(stage.partitionTasklet(), new ResourcelessTransactionManager())
+        .build();
+    SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("feature-prep-");
+    threads.setConcurrencyLimit(props.featurePartitions());
+    return new StepBuilder(Stage.FEATURE_PREP.stepName(), repository)
+        .partitioner(partition.getName(), stage.partitioner())
+        .step(partition)
+        .gridSize(props.featurePartitions())
+        .taskExecutor(threads)
+        .aggregator(stage.aggregator())
         .build();
   }
 

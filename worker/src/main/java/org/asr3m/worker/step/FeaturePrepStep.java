@@ -1,37 +1,223 @@
 package org.asr3m.worker.step;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.asr3m.audio.AudioOptions;
+import org.asr3m.features.GlobalCmvn;
+import org.asr3m.features.ParallelExtraction;
+import org.asr3m.io.InputException;
 import org.asr3m.pipeline.FeaturePrep;
 import org.asr3m.worker.artifact.StoredArtifact;
 import org.asr3m.worker.run.Stage;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.StepExecutionAggregator;
+import org.springframework.batch.core.partition.support.DefaultStepExecutionAggregator;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
-/** featurePrep: units.txt and global CMVN from the training data (model-core's FeaturePrep). */
+/**
+ * featurePrep as a partitioned step (Spring Batch local partitioning): the training set is cut
+ * into contiguous partitions whose CMVN statistics are computed in parallel, each stored as
+ * {@code <prefix>/partitions/part-NNNN/} — the unit of work that remote partitioning hands to other
+ * workers — and merged in partition order into {@code global_cmvn} next to {@code units.txt}.
+ * A restarted job redoes only the partitions that did not complete. When an earlier run prepared
+ * the same data with the same front-end settings, a single no-op partition runs and the outputs are
+ * linked instead.
+ */
 @Component
-public class FeaturePrepStep extends StageTasklet {
+public class FeaturePrepStep {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String DECISION = "featurePrep.decision";
+  private static final String PREFIX = "featurePrep.prefix";
+  private static final String HASH = "featurePrep.hash";
+  private static final String REUSED_FROM = "featurePrep.reusedFrom";
+  private final StageServices services;
+  private final StageFrame frame;
+  /** Stage contexts opened by the partitioner, closed by the aggregator (same manager step). */
+  private final Map<Long, StageContext> open = new ConcurrentHashMap<>();
 
   public FeaturePrepStep(StageServices services) {
-    super(services, Stage.FEATURE_PREP);
+    this.services = services;
+    this.frame = new StageFrame(services, Stage.FEATURE_PREP);
   }
 
-  @Override
-  protected StageOutcome run(StageContext ctx) throws Exception {
-    RunInputs in = new RunInputs(ctx);
-    services.runs().fingerprints(ctx.run().id(), in.fingerprintsJson(false));
-    return produceOnce(ctx, in.featurePrepHash(), (c, prefix) -> {
-      Path out = c.localDir().resolve("out");
-      int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-      FeaturePrep.Result r = FeaturePrep.prepare(in.trainDir(), in.recipe(), out, threads, c.log().writer());
-      for (var p : r.problems()) {
-        c.log().line("warning: %s", p.getMessage());
+  /** Decides reuse versus production, and cuts the training set into partitions. */
+  public Partitioner partitioner() {
+    return gridSize -> {
+      StepExecution manager = StepSynchronizationManager.getContext().getStepExecution();
+      long runId = manager.getJobExecution().getJobParameters().getLong("runId");
+      StageContext ctx = open.computeIfAbsent(runId, frame::open);
+      try {
+        services.control().check();
+        ctx.log().line("stage featurePrep of run %d (%s) on worker %s", runId, ctx.run().name(), services.props().id());
+        RunInputs in = new RunInputs(ctx);
+        services.runs().fingerprints(runId, in.fingerprintsJson(false));
+        String hash = in.featurePrepHash();
+        StageFrame.Decision d = frame.decide(ctx, hash);
+        ExecutionContext m = manager.getExecutionContext();
+        m.putString(HASH, hash);
+        Map<String, ExecutionContext> parts = new LinkedHashMap<>();
+        if (d.reused() != null) {
+          m.putString(DECISION, "reuse");
+          m.putString(PREFIX, d.reused().outputPrefix());
+          m.putLong(REUSED_FROM, d.reused().reusedFromRun());
+          parts.put("partition0", partition(0, 0, 0, ""));
+          return parts;
+        }
+        m.putString(DECISION, "produce");
+        m.putString(PREFIX, d.producePrefix());
+        int n = FeaturePrep.utterances(in.trainDir());
+        int k = Math.max(1, Math.min(Math.min(gridSize, services.props().featurePartitions()), n));
+        for (int i = 0; i < k; i++) {
+          parts.put("partition" + i, partition(i, (int) ((long) n * i / k), (int) ((long) n * (i + 1) / k),
+              d.producePrefix()));
+        }
+        ctx.log().line("%d utterances in %d partition(s)", n, k);
+        return parts;
+      } catch (Exception e) {
+        open.remove(runId);
+        var failure = frame.failed(ctx, e);
+        frame.close(ctx);
+        throw failure;
       }
-      c.log().line("%d utterances, %d frames; units %s, CMVN %s", r.utterances(), r.frames(), r.units(), r.cmvn());
-      List<StoredArtifact> outputs = new ArrayList<>();
-      outputs.add(c.publish(prefix + "/units.txt", r.units(), "units"));
-      outputs.add(c.publish(prefix + "/global_cmvn", r.cmvn(), "cmvn"));
-      return outputs;
-    });
+    };
+  }
+
+  private static ExecutionContext partition(int index, int from, int to, String prefix) {
+    ExecutionContext c = new ExecutionContext();
+    c.putInt("index", index);
+    c.putInt("from", from);
+    c.putInt("to", to);
+    c.putString("prefix", prefix);
+    return c;
+  }
+
+  /** One partition: CMVN statistics of its utterances, stored for the merge. */
+  public Tasklet partitionTasklet() {
+    return (contribution, chunk) -> {
+      StepExecution step = contribution.getStepExecution();
+      ExecutionContext c = step.getExecutionContext();
+      String prefix = c.getString("prefix");
+      if (prefix.isEmpty()) {
+        return RepeatStatus.FINISHED; // outputs reused: nothing to compute
+      }
+      services.control().check();
+      long runId = step.getJobExecution().getJobParameters().getLong("runId");
+      int index = c.getInt("index");
+      StageContext ctx = new StageContext(services.runs().get(runId), Stage.FEATURE_PREP, services.props().workDir(),
+          services.store(), services.jdbc(), null);
+      RunInputs in = new RunInputs(ctx);
+      FeaturePrep.CmvnStats stats = FeaturePrep.cmvn(in.trainDir(), AudioOptions.MONO_16K,
+          in.recipe().data().fbank().withDither(0), 1, c.getInt("from"), c.getInt("to"));
+      Path dir = ctx.localDir().resolve(String.format("part-%04d", index));
+      Files.createDirectories(dir);
+      stats.stats().write(dir.resolve("global_cmvn"));
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("items", stats.items());
+      summary.put("data_problems", stats.dataProblems().stream().map(Throwable::getMessage).toList());
+      summary.put("failures", stats.failures().stream().map(f -> Map.of("id", f.id(), "message", f.message())).toList());
+      Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(summary), StandardCharsets.UTF_8);
+      String key = prefix + "/partitions/" + dir.getFileName();
+      ctx.publish(key + "/global_cmvn", dir.resolve("global_cmvn"), "cmvn-partition");
+      ctx.publish(key + "/summary.json", dir.resolve("summary.json"), "cmvn-partition");
+      return RepeatStatus.FINISHED;
+    };
+  }
+
+  /** After the partitions: merge, write units, seal — or record the reuse — and close the stage. */
+  public StepExecutionAggregator aggregator() {
+    DefaultStepExecutionAggregator statuses = new DefaultStepExecutionAggregator();
+    return (manager, partitions) -> {
+      statuses.aggregate(manager, partitions);
+      long runId = manager.getJobExecution().getJobParameters().getLong("runId");
+      StageContext ctx = open.remove(runId);
+      if (ctx == null) {
+        ctx = frame.open(runId); // restarted job: the partitioner did not run again
+      }
+      ExecutionContext m = manager.getExecutionContext();
+      String hash = m.getString(HASH, "");
+      try {
+        if (partitions.stream().anyMatch(p -> p.getStatus() != BatchStatus.COMPLETED)) {
+          throw new IllegalStateException(failures(partitions));
+        }
+        if ("reuse".equals(m.getString(DECISION, ""))) {
+          frame.finished(ctx, StageOutcome.reused(m.getLong(REUSED_FROM), m.getString(PREFIX)));
+          return;
+        }
+        frame.finished(ctx, merge(ctx, hash, m.getString(PREFIX), partitions.size()));
+      } catch (Exception e) {
+        if (!hash.isEmpty()) {
+          frame.productionFailed(ctx, hash, e);
+        }
+        manager.setStatus(BatchStatus.FAILED);
+        manager.addFailureException(e);
+        throw frame.failed(ctx, e);
+      } finally {
+        frame.close(ctx);
+      }
+    };
+  }
+
+  private StageOutcome merge(StageContext ctx, String hash, String prefix, int count) throws Exception {
+    RunInputs in = new RunInputs(ctx);
+    Path out = ctx.localDir().resolve("out");
+    List<FeaturePrep.CmvnStats> stats = new ArrayList<>();
+    List<String> keys = services.store().list(prefix + "/partitions/").stream().map(StoredArtifact::key)
+        .filter(k -> k.endsWith("/global_cmvn")).sorted(Comparator.naturalOrder()).toList();
+    if (keys.size() != count) {
+      throw new IllegalStateException("expected " + count + " CMVN partitions under " + prefix + "/partitions, found "
+          + keys.size());
+    }
+    for (String key : keys) {
+      String part = key.substring(0, key.length() - "/global_cmvn".length());
+      Path local = ctx.localDir().resolve("merge").resolve(part.substring(part.lastIndexOf('/') + 1));
+      services.store().get(key, local.resolve("global_cmvn"));
+      services.store().get(part + "/summary.json", local.resolve("summary.json"));
+      var summary = JSON.readTree(local.resolve("summary.json").toFile());
+      List<InputException> problems = new ArrayList<>();
+      for (var p : summary.path("data_problems")) {
+        problems.add(new InputException(null, 0, p.asString()));
+      }
+      List<ParallelExtraction.Failure> failures = new ArrayList<>();
+      for (var f : summary.path("failures")) {
+        failures.add(new ParallelExtraction.Failure(f.path("id").asString(), f.path("message").asString()));
+      }
+      stats.add(new FeaturePrep.CmvnStats(GlobalCmvn.read(local.resolve("global_cmvn")), summary.path("items").asInt(),
+          problems, failures));
+    }
+    List<InputException> textProblems = new ArrayList<>();
+    Path units = FeaturePrep.writeUnits(in.trainDir(), out, textProblems, ctx.log().writer());
+    FeaturePrep.Result r = FeaturePrep.writeCmvn(in.trainDir(), units, stats, textProblems, out, ctx.log().writer());
+    ctx.log().line("%d frames from %d partition(s); units %s, CMVN %s", r.frames(), count, r.units(), r.cmvn());
+    List<StoredArtifact> outputs = new ArrayList<>();
+    outputs.add(ctx.publish(prefix + "/units.txt", r.units(), "units"));
+    outputs.add(ctx.publish(prefix + "/global_cmvn", r.cmvn(), "cmvn"));
+    return frame.produced(ctx, hash, prefix, outputs);
+  }
+
+  private static String failures(Collection<StepExecution> partitions) {
+    List<String> out = new ArrayList<>();
+    for (StepExecution p : partitions) {
+      if (p.getStatus() != BatchStatus.COMPLETED) {
+        String why = p.getFailureExceptions().stream().map(FailureReason::of).findFirst()
+            .orElse(p.getExitStatus().getExitDescription());
+        out.add(p.getStepName() + " " + p.getStatus() + (why == null || why.isBlank() ? "" : ": " + why));
+      }
+    }
+    return out.isEmpty() ? "a partition did not complete" : String.join("; ", out);
   }
 }

@@ -71,6 +71,7 @@ class ExperimentJobTest {
     registry.add("asr3m.artifacts.type", () -> "local");
     registry.add("asr3m.artifacts.local.root", () -> tmp.resolve("artifacts").toString());
     registry.add("asr3m.worker.metrics-interval", () -> "100ms");
+    registry.add("asr3m.worker.feature-partitions", () -> "3");
   }
 
   @AfterAll
@@ -158,6 +159,26 @@ class ExperimentJobTest {
     // only the newest step checkpoint of a stage is kept
     assertThat(store.list("runs/" + first + "/train/step_").stream().map(a -> a.key().split("/")[3]).distinct())
         .hasSizeLessThanOrEqualTo(1);
+
+    // featurePrep ran as three Spring Batch partitions whose merged CMVN equals a single pass over the set
+    assertThat(store.list("runs/" + first + "/featurePrep/partitions/")).extracting(a -> a.key().split("/")[4])
+        .containsOnly("part-0000", "part-0001", "part-0002").hasSize(6);
+    assertThat(jdbc.sql("select count(*) from batch_step_execution where step_name like 'featurePrepPartition:partition%'")
+        .query(Long.class).single()).isEqualTo(3);
+    Path merged = tmp.resolve("merged_cmvn");
+    store.get("runs/" + first + "/featurePrep/global_cmvn", merged);
+    var single = org.asr3m.pipeline.FeaturePrep.prepare(data.resolve("train"),
+        org.asr3m.recipe.Recipe.read(TinyCorpus.recipe("tiny-3m.yaml")), tmp.resolve("single"), 1,
+        new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    var a = org.asr3m.features.GlobalCmvn.read(merged);
+    var b = org.asr3m.features.GlobalCmvn.read(single.cmvn());
+    assertThat(a.frameCount()).isEqualTo(b.frameCount());
+    for (int i = 0; i < a.dim(); i++) {
+      assertThat(a.mean()[i]).isCloseTo(b.mean()[i], org.assertj.core.data.Offset.offset(1e-9 * (1 + Math.abs(b.mean()[i]))));
+      assertThat(a.inverseStd()[i]).isCloseTo(b.inverseStd()[i], org.assertj.core.data.Offset.offset(1e-9 * b.inverseStd()[i]));
+    }
+    assertThat(Files.readString(tmp.resolve("single/units.txt"))).isEqualTo(new String(
+        store.open("runs/" + first + "/featurePrep/units.txt").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
 
     // a second run with 4 experts: features, embedding network and dense base are linked, not recomputed
     long second = submit("3m-4e", recipe().replace("num_experts: 2", "num_experts: 4"), tests());
