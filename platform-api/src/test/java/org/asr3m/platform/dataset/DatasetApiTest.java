@@ -2,23 +2,13 @@ package org.asr3m.platform.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.asr3m.data.DataFingerprint;
 import org.asr3m.platform.ApiTestBase;
 import org.asr3m.worker.TinyCorpus;
@@ -74,11 +64,11 @@ class DatasetApiTest extends ApiTestBase {
 
   @Test
   void aTarGzAndAZipOfARealDataDirectoryAreStoredValidatedAndCounted() throws Exception {
-    Path data = selfContained(dir.resolve("set"), 6);
+    Path data = DatasetArchives.selfContained(dir.resolve("set"), 6);
     String fingerprint = DataFingerprint.of(data);
     String name = "up-" + UUID.randomUUID().toString().substring(0, 6) + "/train";
 
-    var r = upload(name, "set.tar.gz", tarGz(data, "set/"), writerToken());
+    var r = upload(name, "set.tar.gz", DatasetArchives.tarGz(data, "set/"), writerToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     JsonNode d = json(r);
     assertThat(d.get("source").asString()).isEqualTo("upload");
@@ -91,18 +81,18 @@ class DatasetApiTest extends ApiTestBase {
     assertThat(store.list("datasets/" + name + "/")).extracting(a -> a.key())
         .contains("datasets/" + name + "/wav.scp", "datasets/" + name + "/text", "datasets/" + name + "/utt2spk");
 
-    var again = upload(name, "set.tar.gz", tarGz(data, ""), writerToken());
+    var again = upload(name, "set.tar.gz", DatasetArchives.tarGz(data, ""), writerToken());
     assertThat(again.statusCode()).isEqualTo(409);
 
     String zipName = "up-" + UUID.randomUUID().toString().substring(0, 6) + "/dev";
-    var z = upload(zipName, "set.zip", zip(data), writerToken());
+    var z = upload(zipName, "set.zip", DatasetArchives.zip(data), writerToken());
     assertThat(z.statusCode()).as(z.body()).isEqualTo(201);
     assertThat(json(z).get("fingerprint").asString()).isEqualTo(fingerprint);
   }
 
   @Test
   void aBrokenArchiveIsRejectedWithEveryProblemAndLeavesNothing() throws Exception {
-    Path data = selfContained(dir.resolve("broken"), 5);
+    Path data = DatasetArchives.selfContained(dir.resolve("broken"), 5);
     List<String> wav = new ArrayList<>(Files.readAllLines(data.resolve("wav.scp")));
     String gone = wav.get(1).split(" ")[1];
     Files.delete(data.resolve(gone)); // missing audio, line 2 of wav.scp
@@ -112,7 +102,7 @@ class DatasetApiTest extends ApiTestBase {
     Files.write(data.resolve("text"), text);
     String name = "broken-" + UUID.randomUUID().toString().substring(0, 6);
 
-    var r = upload(name, "broken.tar.gz", tarGz(data, ""), writerToken());
+    var r = upload(name, "broken.tar.gz", DatasetArchives.tarGz(data, ""), writerToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     JsonNode errors = json(r).get("errors");
     List<String> where = new ArrayList<>();
@@ -127,7 +117,7 @@ class DatasetApiTest extends ApiTestBase {
     var junk = upload(name, "junk.tar.gz", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}, writerToken());
     assertThat(junk.statusCode()).isEqualTo(400);
     Files.delete(data.resolve("wav.scp"));
-    var noScp = upload(name, "x.tar.gz", tarGz(data, ""), writerToken());
+    var noScp = upload(name, "x.tar.gz", DatasetArchives.tarGz(data, ""), writerToken());
     assertThat(noScp.statusCode()).isEqualTo(400);
     assertThat(json(noScp).get("errors").get(0).get("field").asString()).isEqualTo("wav.scp");
     assertThat(store.list("datasets/" + name + "/")).isEmpty();
@@ -135,12 +125,12 @@ class DatasetApiTest extends ApiTestBase {
 
   @Test
   void audioPathsOutsideTheArchiveAreRejected() throws Exception {
-    Path data = selfContained(dir.resolve("abs"), 3);
+    Path data = DatasetArchives.selfContained(dir.resolve("abs"), 3);
     List<String> wav = new ArrayList<>(Files.readAllLines(data.resolve("wav.scp")));
     String[] f = wav.get(0).split(" ");
     wav.set(0, f[0] + " " + data.resolve(f[1]).toAbsolutePath());
     Files.write(data.resolve("wav.scp"), wav);
-    var r = upload("abs-" + UUID.randomUUID().toString().substring(0, 6), "a.tar.gz", tarGz(data, ""), writerToken());
+    var r = upload("abs-" + UUID.randomUUID().toString().substring(0, 6), "a.tar.gz", DatasetArchives.tarGz(data, ""), writerToken());
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json(r).get("errors").get(0).get("line").asInt()).isEqualTo(1);
     assertThat(r.body()).contains("must be relative");
@@ -148,7 +138,7 @@ class DatasetApiTest extends ApiTestBase {
 
   @Test
   void registrationByStorePrefixAndByLocalDirectory() throws Exception {
-    Path data = selfContained(dir.resolve("s"), 4);
+    Path data = DatasetArchives.selfContained(dir.resolve("s"), 4);
     String prefix = "corpora/" + UUID.randomUUID().toString().substring(0, 6);
     store.putDirectory(prefix, data);
     var r = postJson("/api/datasets", writerToken(), Map.of("name", prefix + "-set", "location", "store:" + prefix));
@@ -187,84 +177,7 @@ class DatasetApiTest extends ApiTestBase {
 
   // --- helpers ---
 
-  /** A data directory with its audio inside (audio/<file>) and relative paths, cut from tiny-cmn train. */
-  static Path selfContained(Path out, int n) throws IOException {
-    Path src = TinyCorpus.repoRoot().resolve("recipes/tiny-cmn/data/train");
-    List<String> wav = Files.readAllLines(src.resolve("wav.scp")).subList(0, n);
-    List<String> text = Files.readAllLines(src.resolve("text")).subList(0, n);
-    Files.createDirectories(out.resolve("audio"));
-    StringBuilder w = new StringBuilder();
-    StringBuilder s = new StringBuilder();
-    for (String line : wav) {
-      String[] f = line.split("\\s+", 2);
-      Path audio = src.resolve(f[1]).normalize();
-      Files.copy(audio, out.resolve("audio").resolve(audio.getFileName()));
-      w.append(f[0]).append(" audio/").append(audio.getFileName()).append('\n');
-      s.append(f[0]).append(" speaker1\n");
-    }
-    Files.writeString(out.resolve("wav.scp"), w);
-    Files.write(out.resolve("text"), text, StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("utt2spk"), s);
-    return out;
-  }
-
-  static byte[] tarGz(Path data, String top) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Path f : files(data)) {
-        TarArchiveEntry e = new TarArchiveEntry(f.toFile(), top + data.relativize(f).toString());
-        tar.putArchiveEntry(e);
-        Files.copy(f, tar);
-        tar.closeArchiveEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  static byte[] zip(Path data) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (Path f : files(data)) {
-        zip.putNextEntry(new ZipEntry(data.relativize(f).toString()));
-        Files.copy(f, zip);
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  private static List<Path> files(Path data) throws IOException {
-    try (var s = Files.walk(data)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    }
-  }
-
   HttpResponse<String> upload(String name, String fileName, byte[] archive, String token) throws Exception {
-    String boundary = "asr3m" + UUID.randomUUID();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    part(body, boundary, "name", null, name.getBytes(StandardCharsets.UTF_8));
-    part(body, boundary, "file", fileName, archive);
-    body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri("/api/datasets"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void part(OutputStream out, String boundary, String field, String fileName, byte[] content)
-      throws IOException {
-    StringBuilder h = new StringBuilder("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
-        .append(field).append('"');
-    if (fileName != null) {
-      h.append("; filename=\"").append(fileName).append("\"\r\nContent-Type: application/octet-stream");
-    }
-    h.append("\r\n\r\n");
-    out.write(h.toString().getBytes(StandardCharsets.UTF_8));
-    out.write(content);
-    out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    return DatasetArchives.upload(http, uri("/api/datasets"), name, fileName, archive, token);
   }
 }
