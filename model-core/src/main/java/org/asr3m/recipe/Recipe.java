@@ -123,7 +123,15 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     return parse(file, new YamlSection(file, "", root));
   }
 
-  private static Recipe parse(Path file, YamlSection y) {
+  /**
+   * Every problem of a recipe from YAML text at once, each with its field path and line (empty
+   * when the recipe is valid); {@link #fromYaml} throws at the first one instead.
+   */
+  public static java.util.List<RecipeProblem> validate(Path file, String text) {
+    return RecipeValidator.validate(file, text);
+  }
+
+  static Recipe parse(Path file, YamlSection y) {
     int inputDim = y.integer("input_dim", 80, 1, 10000);
     int outputDim = y.integer("output_dim", 0, 0, 10_000_000);
     y.choice("encoder", "conformer", "conformer");

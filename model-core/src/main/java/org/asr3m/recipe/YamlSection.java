@@ -42,7 +42,7 @@ public final class YamlSection {
         throw error(t.getKeyNode(), "keys must be plain names");
       }
       if (entries.put(k.getValue(), t.getValueNode()) != null) {
-        throw new InputException(file, k.getStartMark().getLine() + 1, field(k.getValue()) + ": duplicate key");
+        throw new RecipeFieldException(file, k.getStartMark().getLine() + 1, field(k.getValue()), "duplicate key");
       }
     }
   }
@@ -169,15 +169,15 @@ public final class YamlSection {
   public void finish() {
     for (Map.Entry<String, Node> e : entries.entrySet()) {
       if (!used.contains(e.getKey())) {
-        throw new InputException(file, e.getValue().getStartMark().getLine() + 1, field(e.getKey())
-            + ": unknown key (known here: " + String.join(", ", used) + ")");
+        throw new RecipeFieldException(file, e.getValue().getStartMark().getLine() + 1, field(e.getKey()),
+            "unknown key (known here: " + String.join(", ", used) + ")");
       }
     }
   }
 
   /** Error about this section as a whole. */
   public InputException error(String message) {
-    return new InputException(file, line, (path.isEmpty() ? "recipe" : path) + ": " + message);
+    return new RecipeFieldException(file, line, path, message);
   }
 
   /** Error about one key of this section. */
@@ -199,11 +199,11 @@ public final class YamlSection {
   }
 
   private InputException error(Node n, String message) {
-    return new InputException(file, n.getStartMark().getLine() + 1, (path.isEmpty() ? "recipe" : path) + ": " + message);
+    return new RecipeFieldException(file, n.getStartMark().getLine() + 1, path, message);
   }
 
   private InputException error(Node n, String key, String message) {
-    return new InputException(file, n.getStartMark().getLine() + 1, field(key) + ": " + message);
+    return new RecipeFieldException(file, n.getStartMark().getLine() + 1, field(key), message);
   }
 
   private String field(String key) {

@@ -75,10 +75,13 @@ public class RunRepository {
     jdbc.sql("update runs set data_fingerprints = ? where id = ?").params(json, runId).update();
   }
 
-  /** Final state of a run; the lease is released with it. */
+  /**
+   * Final state of a run; the lease is released with it, and so is the experiment's active-run slot
+   * (active_experiment_id, which the platform API sets when it queues a run).
+   */
   public void finish(long runId, RunStatus status, String failureReason) {
     jdbc.sql("update runs set status = ?, failure_reason = ?, finished_at = ?, worker_id = null,"
-            + " lease_expires_at = null where id = ?")
+            + " lease_expires_at = null, active_experiment_id = null where id = ?")
         .params(status.name(), failureReason, now(), runId).update();
   }
 

@@ -1,0 +1,41 @@
+package org.asr3m.platform.worker;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The workers and their heartbeats. */
+@RestController
+@Tag(name = "Workers", description = "Worker processes that claim and execute runs")
+class WorkerController {
+  private final JdbcClient jdbc;
+  private final Duration lease;
+
+  WorkerController(JdbcClient jdbc, @Value("${asr3m.worker.lease:60s}") Duration lease) {
+    this.jdbc = jdbc;
+    this.lease = lease;
+  }
+
+  @GetMapping("/api/workers")
+  @Operation(summary = "List workers", description = "Every worker that registered, newest heartbeat first; alive ="
+      + " heartbeat within two leases (asr3m.worker.lease, default 60 s).")
+  List<WorkerView> list() {
+    OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(lease.multipliedBy(2));
+    return jdbc.sql("select * from workers order by heartbeat_at desc, id").query((rs, i) -> {
+      OffsetDateTime beat = rs.getObject("heartbeat_at", OffsetDateTime.class);
+      String status = rs.getString("status");
+      return new WorkerView(rs.getString("id"), rs.getString("host"), rs.getObject("pid", Long.class),
+          rs.getString("device"), rs.getInt("slots"), status, rs.getObject("current_run", Long.class),
+          rs.getObject("memory_used", Long.class), rs.getObject("memory_max", Long.class),
+          rs.getObject("started_at", OffsetDateTime.class), beat,
+          beat != null && beat.isAfter(cutoff) && !"STOPPED".equals(status));
+    }).list();
+  }
+}
