@@ -1,5 +1,6 @@
 package org.asr3m.platform.security;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -14,6 +15,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  * Stateless (no sessions, no cookies), so CSRF protection does not apply.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication // the one-shot `token create` command runs without a web server
 public class SecurityConfiguration {
 
   @Bean
