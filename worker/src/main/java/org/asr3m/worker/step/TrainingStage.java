@@ -122,7 +122,7 @@ final class TrainingStage {
     private final Path exp;
     private final MetricsSink sink;
     private final StageProgress progress;
-    private int nonFinite;
+    private final NonFiniteGuard nonFinite;
     private long lastStep;
 
     Listener(StageServices services, StageContext ctx, String prefix, Path exp, int epochs) {
@@ -133,6 +133,7 @@ final class TrainingStage {
       this.sink = new MetricsSink(services.jdbcTemplate(), ctx.run().id(), ctx.stage().stepName(),
           services.props().metricsInterval());
       this.progress = new StageProgress(services.runs(), ctx.run().id(), ctx.stage(), epochs);
+      this.nonFinite = new NonFiniteGuard(services.props().maxNonFiniteSteps());
     }
 
     @Override
@@ -144,8 +145,7 @@ final class TrainingStage {
     @Override
     public void onStep(int epoch, long step, double lr, Map<String, Double> losses, double gradNorm, double fps) {
       lastStep = step;
-      nonFinite = Double.isFinite(losses.getOrDefault("loss", 0.0)) ? 0 : nonFinite + 1;
-      checkFinite(epoch, step);
+      nonFinite.step(epoch, step, losses.getOrDefault("loss", 0.0));
       Map<String, Double> m = new LinkedHashMap<>(losses);
       m.put("lr", lr);
       m.put("grad_norm", gradNorm);
@@ -160,18 +160,8 @@ final class TrainingStage {
 
     @Override
     public void onSkippedStep(int epoch, long step, double gradNorm) {
-      nonFinite++;
       ctx.log().line("epoch %d step %d: gradient norm %s is not finite; update skipped", epoch, step, gradNorm);
-      checkFinite(epoch, step);
-    }
-
-    private void checkFinite(int epoch, long step) {
-      int max = services.props().maxNonFiniteSteps();
-      if (nonFinite >= max) {
-        throw new IllegalStateException("the loss or gradient was not finite (NaN/inf) for " + nonFinite
-            + " consecutive updates (epoch " + epoch + ", step " + step + "): lower optim_conf.lr, raise"
-            + " scheduler_conf.warmup_steps or check the data");
-      }
+      nonFinite.skipped(epoch, step);
     }
 
     @Override

@@ -202,8 +202,7 @@ class ExperimentJobTest {
     Path late = tmp.resolve("late-test-set");
     Map<String, String> tests = Map.of("late", late.toString());
     // a dense Conformer: no embedding network, no base (recorded as skipped)
-    String conformer = recipe().replace("model: 3m", "model: conformer").replaceAll("(?m)^(moe_conf|embedding_conf|multi_level_conf):.*$", "")
-        .replaceAll("(?s)pipeline_conf:.*", "pipeline_conf: {decode_modes: [ctc_greedy_search]}\n");
+    String conformer = dense();
     long id = submit("dense", conformer, tests);
     assertThat(execute(id)).isEqualTo(RunStatus.FAILED);
     var stages = runs.stages(id);
@@ -226,6 +225,12 @@ class ExperimentJobTest {
     assertThat(startedAt(id, Stage.TRAIN)).isEqualTo(trainStarted);
     assertThat(store.stat("runs/" + id + "/train/final/model.npz").orElseThrow().sha256()).isEqualTo(model.sha256());
     assertThat(runs.results(id)).extracting(r -> r.testSet() + "/" + r.mode()).containsExactly("late/ctc_greedy_search");
+  }
+
+  private static String dense() throws Exception {
+    return recipe().replace("model: 3m", "model: conformer")
+        .replaceAll("(?m)^(moe_conf|embedding_conf|multi_level_conf):.*$", "")
+        .replaceAll("(?s)pipeline_conf:.*", "pipeline_conf: {decode_modes: [ctc_greedy_search]}\n");
   }
 
   private Object startedAt(long id, Stage stage) {
