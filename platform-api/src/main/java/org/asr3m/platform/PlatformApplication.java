@@ -25,6 +25,9 @@ public class PlatformApplication {
       app.setDefaultProperties(java.util.Map.of("asr3m.embedded-worker.enabled", "false"));
       System.exit(SpringApplication.exit(app.run(args)));
     }
-    app.run(args);
+    var context = app.run(args);
+    if (PlatformCommandLine.exitsWhenDone(args)) {
+      System.exit(SpringApplication.exit(context));
+    }
   }
 }

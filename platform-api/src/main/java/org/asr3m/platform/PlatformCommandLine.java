@@ -12,18 +12,21 @@ import picocli.CommandLine.Option;
 
 /**
  * Commands besides serving: {@code token create --name NAME [--admin]} prints a new API token once
- * (the admin command of the access control). Without a command the platform serves until stopped.
+ * (the admin command of the access control); {@code demo} runs the README's main job against this
+ * running platform. Without a command the platform serves until stopped.
  */
 @Component
 class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
   private final ApiTokenService tokens;
+  private final org.springframework.core.env.Environment env;
   private int exitCode;
 
-  PlatformCommandLine(ApiTokenService tokens) {
+  PlatformCommandLine(ApiTokenService tokens, org.springframework.core.env.Environment env) {
     this.tokens = tokens;
+    this.env = env;
   }
 
-  @Command(name = "platform-api.jar", mixinStandardHelpOptions = true, subcommands = TokenCommand.class,
+  @Command(name = "platform-api.jar", mixinStandardHelpOptions = true, subcommands = {TokenCommand.class, Demo.class},
       description = "3M-ASR platform API. Without a command: serve (REST API, UI, embedded worker).")
   static final class Root {}
 
@@ -49,24 +52,64 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
     }
   }
 
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = {"Start the platform on embedded defaults and run the tiny-cmn comparison (Conformer,",
+          "Conformer-MoE, 3M) through the REST API as one sweep; print progress and the CER table, then exit."})
+  static final class Demo implements Callable<Integer> {
+    @Option(names = "--recipes", defaultValue = "recipes/tiny-cmn", description = "Directory of the three recipes.")
+    java.nio.file.Path recipes;
+
+    @Option(names = "--max-epochs", defaultValue = "0", description = "Override each model's max_epoch (0: the recipes').")
+    int maxEpochs;
+
+    @Option(names = "--keep-serving", description = "Keep serving afterwards (open the UI at the printed address).")
+    boolean keepServing;
+
+    ApiTokenService tokens;
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+      var demo = new org.asr3m.platform.demo.DemoCommand(port, tokens, recipes, System.out);
+      int code = demo.run(new org.asr3m.platform.demo.DemoCommand.Options(recipes, maxEpochs, keepServing));
+      if (keepServing) {
+        System.out.printf("serving at http://localhost:%d/ (Ctrl-C to stop)%n", port);
+      }
+      return code;
+    }
+  }
+
   /** True when the arguments name a one-shot command (the web server is not started for it). */
   static boolean isCommand(String[] args) {
     return args.length > 0 && args[0].equals("token");
   }
 
+  /** True when the application exits after its command (the demo, unless it keeps serving). */
+  static boolean exitsWhenDone(String[] args) {
+    return args.length > 0 && args[0].equals("demo") && !java.util.Arrays.asList(args).contains("--keep-serving");
+  }
+
   @Override
   public void run(ApplicationArguments args) {
     String[] argv = args.getSourceArgs();
-    if (!isCommand(argv)) {
+    if (!isCommand(argv) && !(argv.length > 0 && argv[0].equals("demo"))) {
       return;
     }
     CreateToken create = new CreateToken();
     create.tokens = tokens;
+    Demo demo = new Demo();
+    demo.tokens = tokens;
+    demo.port = env.getProperty("local.server.port", Integer.class, 8080);
     CommandLine cmd = new CommandLine(new Root(), new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
-        return cls == CreateToken.class ? cls.cast(create) : CommandLine.defaultFactory().create(cls);
+        return cls == CreateToken.class ? cls.cast(create) : cls == Demo.class ? cls.cast(demo)
+            : CommandLine.defaultFactory().create(cls);
       }
+    });
+    cmd.setExecutionExceptionHandler((e, c, parsed) -> {
+      c.getErr().println("platform-api " + c.getCommandName() + ": error: " + e.getMessage());
+      return e instanceof IllegalArgumentException ? 2 : 1;
     });
     cmd.setUnmatchedArgumentsAllowed(true);
     exitCode = cmd.execute(argv);
