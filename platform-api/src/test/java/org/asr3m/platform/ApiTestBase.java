@@ -7,27 +7,42 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.asr3m.db.PostgresTestDatabase;
 import org.asr3m.platform.security.ApiTokenService;
-import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Base of the API tests: the real application on a random port over real HTTP, on a fresh database
  * of the real PostgreSQL service and a temporary local artefact directory; an admin and a writer
- * token. Subclasses get their own database (one per test class).
+ * token.
+ *
+ * <p>Spring caches application contexts: test classes with the same configuration share one
+ * application and so one database (tests must not assume an empty database: they use their own
+ * names). Each distinct configuration gets its own application and database, dropped when the
+ * JVM exits. Tests that need runs executed turn the in-process worker on with
+ * {@code @TestPropertySource(properties = "asr3m.embedded-worker.enabled=true")} on their class.
  */
 @SpringBootTest(classes = PlatformApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = "asr3m.embedded-worker.enabled=false")
 public abstract class ApiTestBase {
   protected static final JsonMapper JSON = JsonMapper.builder().build();
-  private static PostgresTestDatabase db;
+  private static final List<PostgresTestDatabase> DATABASES = new CopyOnWriteArrayList<>();
+  /** The temporary directory of the most recently started application (one per configuration). */
   protected static Path tmp;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> DATABASES.forEach(PostgresTestDatabase::close),
+        "drop-test-databases"));
+  }
 
   @LocalServerPort
   protected int port;
@@ -39,29 +54,19 @@ public abstract class ApiTestBase {
   private String adminToken;
   private String writerToken;
 
+  /** Called once per application context (not per test class: contexts are cached). */
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) throws IOException {
-    db = PostgresTestDatabase.create("api");
-    tmp = Files.createTempDirectory("asr3m-api-test");
+    PostgresTestDatabase db = PostgresTestDatabase.create("api");
+    DATABASES.add(db);
+    Path dir = Files.createTempDirectory("asr3m-api-test");
+    tmp = dir;
     registry.add("spring.datasource.url", db::url);
     registry.add("spring.datasource.username", db::user);
     registry.add("spring.datasource.password", db::password);
-    registry.add("asr3m.home", () -> tmp.toString());
-    registry.add("asr3m.artifacts.local.root", () -> tmp.resolve("artifacts").toString());
-    registry.add("asr3m.worker.work-dir", () -> tmp.resolve("work").toString());
-    registry.add("asr3m.embedded-worker.enabled", () -> embeddedWorker());
-  }
-
-  /** Tests that submit runs and wait for results turn the in-process worker on. */
-  protected static String embeddedWorker() {
-    return "false";
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
+    registry.add("asr3m.home", dir::toString);
+    registry.add("asr3m.artifacts.local.root", () -> dir.resolve("artifacts").toString());
+    registry.add("asr3m.worker.work-dir", () -> dir.resolve("work").toString());
   }
 
   protected String adminToken() {

@@ -87,11 +87,18 @@ public class CheckpointService {
       Integer epoch = null;
       Long step = null;
       if (st != null) {
-        epoch = st.path("epoch").asInt();
         step = st.path("step").asLong();
         for (JsonNode d : st.path("dev")) {
           dev.add(new CheckpointView.DevLoss(d.path("epoch").asInt(), d.path("loss").asDouble(), d.path("ctc").asDouble(),
               d.path("att").asDouble()));
+        }
+        // trainer.json's "epoch" is where training resumes; the view gives the epoch the checkpoint belongs to
+        if (name.startsWith("epoch_")) {
+          epoch = Integer.parseInt(name.substring(6));
+        } else if (name.equals("final")) {
+          epoch = dev.isEmpty() ? null : dev.get(dev.size() - 1).epoch();
+        } else {
+          epoch = st.path("epoch").asInt();
         }
       }
       Double devLoss = devLossOf(name, epoch, dev);

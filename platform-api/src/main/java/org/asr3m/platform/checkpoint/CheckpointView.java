@@ -8,7 +8,8 @@ import java.util.List;
  * @param name epoch_N, step_N or final
  * @param kind epoch, step or final
  * @param complete its trainer.json is stored (a checkpoint is written trainer.json last)
- * @param epoch epoch it was written after (final: the last one)
+ * @param epoch 0-based epoch it belongs to, as WeNet names them (epoch_0 is written after the first
+ *     epoch; step_N: the epoch in progress; final: the last epoch)
  * @param step optimiser updates so far
  * @param devLoss dev loss of this checkpoint's epoch (epoch_N only; null for step_N and final)
  * @param dev every finished epoch's dev losses as trainer.json records them

@@ -11,7 +11,7 @@ import java.util.Optional;
  * better): a running run whose best value up to its latest step s is worse than the median of
  * the other runs' best values up to s — counting only runs that have reached s, so curves are
  * compared at matching steps — is stopped. A run is judged only after {@code minSteps} steps and
- * {@code minEpochs} epochs, and only when at least {@code minRuns} other runs reached s.
+ * {@code minEpochs} finished epochs (the metrics table numbers epochs from 0), and only when at least {@code minRuns} other runs reached s.
  */
 final class MedianStoppingRule {
   private MedianStoppingRule() {}
@@ -31,8 +31,8 @@ final class MedianStoppingRule {
       return Optional.empty();
     }
     long s = mine.stream().mapToLong(Point::step).max().getAsLong();
-    int epoch = mine.stream().mapToInt(Point::epoch).max().getAsInt();
-    if (s < conf.steps() || epoch < conf.epochs()) {
+    int epochs = mine.stream().mapToInt(Point::epoch).max().getAsInt() + 1; // metrics count epochs from 0
+    if (s < conf.steps() || epochs < conf.epochs()) {
       return Optional.empty();
     }
     double best = bestUpTo(mine, s);
@@ -52,8 +52,8 @@ final class MedianStoppingRule {
     if (!(best > median)) {
       return Optional.empty();
     }
-    String reason = String.format(Locale.ROOT, "median stopping rule: best dev_loss %.4f up to step %d (epoch %d) is worse"
-        + " than the median %.4f of %d other run(s) at that step", best, s, epoch, median, others.size());
+    String reason = String.format(Locale.ROOT, "median stopping rule: best dev_loss %.4f up to step %d (%d epoch(s))"
+        + " is worse than the median %.4f of %d other run(s) at that step", best, s, epochs, median, others.size());
     return Optional.of(new Decision(candidate, s, best, median, others.size(), reason));
   }
 

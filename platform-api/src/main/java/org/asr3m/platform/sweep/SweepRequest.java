@@ -33,7 +33,7 @@ public record SweepRequest(String name, String description, String recipe, Strin
    * the median of the other runs' best values up to s (among those that reached s) is cancelled.
    *
    * @param minSteps judge a run only from this step on (default 0)
-   * @param minEpochs ... and from this epoch on (default 1)
+   * @param minEpochs ... and once it has finished this many epochs (default 1: after its first dev evaluation)
    * @param minRuns at least this many other runs must have reached step s (default 2)
    */
   public record EarlyStopping(Long minSteps, Integer minEpochs, Integer minRuns) {
