@@ -65,6 +65,9 @@ public class SweepLauncher {
     long seed = Recipe.fromYaml(Path.of(p.label().isEmpty() ? "recipe" : p.label()), p.recipe()).train().seed();
     String name = sweep.name() + (sweep.schedule() == null ? "" : "@" + p.fireTime().toInstant())
         + (p.label().isEmpty() ? "" : "/" + p.label());
+    if (name.length() > 200) { // runs.name is varchar(200); the point keeps the full label
+      name = name.substring(0, 199) + "…";
+    }
     long runId = runs.insert(new RunRepository.NewRun(name, p.recipe(), p.modelType(), p.numExperts(), seed,
         sweep.trainData(), sweep.devData(), sweep.testData(), sweep.maxEpochs(), sweep.maxSteps(), null));
     sweeps.launched(p.id(), runId, SweepRepository.utc(clock.instant()));

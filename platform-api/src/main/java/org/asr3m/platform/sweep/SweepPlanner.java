@@ -149,7 +149,8 @@ final class SweepPlanner {
       parts.add(v.name());
     }
     combo.forEach((k, val) -> parts.add(k + "=" + val));
-    return String.join(" ", parts);
+    String label = String.join(" ", parts);
+    return label.length() > 1000 ? label.substring(0, 999) + "…" : label; // sweep_points.label is varchar(1000)
   }
 
   private static List<Map<String, Object>> cartesian(Map<String, List<Object>> grid) {
