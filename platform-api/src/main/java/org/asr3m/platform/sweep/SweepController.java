@@ -24,8 +24,8 @@ class SweepController {
   }
 
   @PostMapping
-  ResponseEntity<SweepView.Detail> create(@RequestBody SweepRequest body) {
-    var d = sweeps.create(body);
+  ResponseEntity<SweepView.Detail> create(@RequestBody tools.jackson.databind.JsonNode body) {
+    var d = sweeps.create(SweepRequestReader.read(body));
     return ResponseEntity.created(URI.create("/api/sweeps/" + d.id())).body(d);
   }
 

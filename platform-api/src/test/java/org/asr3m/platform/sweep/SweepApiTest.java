@@ -222,6 +222,19 @@ class SweepApiTest extends ApiTestBase {
     assertThat(json(r4).get("errors").get(0).get("field").asString()).isEqualTo("recipe");
     assertThat(json(r4).get("errors").get(0).get("message").asString()).contains("invalid YAML");
 
+    // a misspelt setting is rejected, not ignored
+    Map<String, Object> b5 = sweep("bad5");
+    b5.put("maxConcurent", 2);
+    var r5 = postJson("/api/sweeps", writerToken(), b5);
+    assertThat(r5.statusCode()).isEqualTo(400);
+    assertThat(json(r5).get("errors").get(0).get("field").asString()).isEqualTo("maxConcurent");
+    b5.remove("maxConcurent");
+    b5.put("maxConcurrent", "many");
+    var r6 = postJson("/api/sweeps", writerToken(), b5);
+    assertThat(r6.statusCode()).isEqualTo(400);
+    assertThat(json(r6).get("detail").asString()).contains("maxConcurrent");
+    assertThat(postJson("/api/sweeps", writerToken(), "{\"name\": ").statusCode()).isEqualTo(400);
+
     // nothing was stored
     assertThat(jdbc.sql("select count(*) from sweeps where name like 'bad%'").query(Long.class).single()).isZero();
     // a duplicate name is a conflict
