@@ -131,7 +131,7 @@ public class SweepService {
         .map(f -> new SweepView.Firing(f.fireTime(), f.points(), f.createdAt())).toList();
     return new SweepView.Detail(s.id(), s.name(), s.description(), s.status(), s.schedule(), s.timeZone(), s.nextFireAt(),
         s.maxConcurrent(), s.earlyStopping(), s.createdAt(), counts(points), s.baseRecipe(), s.grid(), s.variants(),
-        s.trainData(), s.devData(), s.testData(), s.maxEpochs(), s.maxSteps(), firings, pv, stopped, series(points));
+        s.trainData(), s.devData(), s.testData(), s.maxEpochs(), s.maxSteps(), firings, pv, stopped, series(id));
   }
 
   /** No new firings or launches; runs already launched go on. */
@@ -181,24 +181,20 @@ public class SweepService {
         p.numExperts(), p.runId(), p.runName(), state(p), p.launchedAt(), p.stoppedAt() != null, p.stoppedReason());
   }
 
-  private List<SweepView.Series> series(List<SweepRepository.PointRow> points) {
+  private List<SweepView.Series> series(long sweepId) {
     Map<String, SweepView.Series> series = new LinkedHashMap<>();
-    for (var p : points) {
-      if (p.runId() == null) {
-        continue;
-      }
-      var size = jdbc.sql("select parameters, flops_per_second from runs where id = ?").param(p.runId())
-          .query((rs, i) -> new Object[] {rs.getObject(1, Long.class), rs.getObject(2, Double.class)}).single();
-      jdbc.sql("select test_set, decode_mode, cer from results where run_id = ? order by test_set, decode_mode")
-          .param(p.runId()).query((rs, i) -> {
-            String ts = rs.getString(1);
-            String mode = rs.getString(2);
-            series.computeIfAbsent(ts + "\u0000" + mode, k -> new SweepView.Series(ts, mode, new ArrayList<>())).points()
-                .add(new SweepView.SeriesPoint(p.numExperts(), (Long) size[0], (Double) size[1], rs.getDouble(3),
-                    p.runId(), p.label(), p.modelType()));
-            return null;
-          }).list();
-    }
+    // one query for all points (the UI polls this): launched points × their results
+    jdbc.sql("select x.test_set, x.decode_mode, x.cer, p.num_experts, r.parameters, r.flops_per_second, r.id, p.label,"
+            + " p.model_type from sweep_points p join runs r on r.id = p.run_id join results x on x.run_id = r.id"
+            + " where p.sweep_id = ? order by x.test_set, x.decode_mode, p.fire_time, p.ordinal").param(sweepId)
+        .query((rs, i) -> {
+          String ts = rs.getString(1);
+          String mode = rs.getString(2);
+          series.computeIfAbsent(ts + "\u0000" + mode, k -> new SweepView.Series(ts, mode, new ArrayList<>())).points()
+              .add(new SweepView.SeriesPoint(rs.getObject(4, Integer.class), rs.getObject(5, Long.class),
+                  rs.getObject(6, Double.class), rs.getDouble(3), rs.getLong(7), rs.getString(8), rs.getString(9)));
+          return null;
+        }).list();
     Comparator<SweepView.SeriesPoint> order = Comparator.comparing((SweepView.SeriesPoint x) -> x.experts() == null ? 0
         : x.experts()).thenComparing(x -> x.parameters() == null ? 0L : x.parameters()).thenComparing(SweepView.SeriesPoint::run);
     series.values().forEach(s -> s.points().sort(order));
