@@ -174,6 +174,18 @@ class CompareTableTest extends ApiTestBase {
   }
 
   @Test
+  void theOpenApiDocumentDescribesTheResultSweepAndCheckpointEndpoints() throws Exception {
+    var r = get("/v3/api-docs");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode paths = json(r).get("paths");
+    assertThat(paths.has("/api/results/compare")).isTrue();
+    assertThat(paths.has("/api/sweeps")).isTrue();
+    assertThat(paths.has("/api/sweeps/{id}/pause")).isTrue();
+    assertThat(paths.has("/api/runs/{id}/checkpoints/{name}/{file}")).isTrue();
+    assertThat(paths.has("/api/runs/{id}/checkpoints/{name}/bundle")).isTrue();
+  }
+
+  @Test
   void anExperimentsRunsAreCompared() throws Exception {
     long exp = jdbc.sql("insert into experiments (name, model_type, recipe) values ('e', '3m', 'model: 3m') returning id")
         .query(Long.class).single();
