@@ -25,6 +25,10 @@ public class PlatformApplication {
       app.setDefaultProperties(java.util.Map.of("asr3m.embedded-worker.enabled", "false"));
       System.exit(SpringApplication.exit(app.run(args)));
     }
+    if (args.length > 0 && args[0].equals("demo")) {
+      // the demo prints its own progress; the services' INFO lines would interleave with it
+      System.setProperty("logging.level.org.asr3m", "warn");
+    }
     var context = app.run(args);
     if (PlatformCommandLine.exitsWhenDone(args)) {
       System.exit(SpringApplication.exit(context));

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
  * running platform. Without a command the platform serves until stopped.
  */
 @Component
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE) // after start-up registrations
 class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
   private final ApiTokenService tokens;
   private final org.springframework.core.env.Environment env;
@@ -59,8 +60,14 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
     @Option(names = "--recipes", defaultValue = "recipes/tiny-cmn", description = "Directory of the three recipes.")
     java.nio.file.Path recipes;
 
-    @Option(names = "--max-epochs", defaultValue = "0", description = "Override each model's max_epoch (0: the recipes').")
-    int maxEpochs;
+    @Option(names = "--epochs", defaultValue = "6",
+        description = "Budget per model in epochs: the dense model trains N, each MoE model N/2 from a dense base of N/2"
+            + " (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--embedding-epochs", defaultValue = "3",
+        description = "Pretraining epochs of the shared embedding network (default: ${DEFAULT-VALUE}).")
+    int embeddingEpochs;
 
     @Option(names = "--keep-serving", description = "Keep serving afterwards (open the UI at the printed address).")
     boolean keepServing;
@@ -71,7 +78,11 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
     @Override
     public Integer call() throws Exception {
       var demo = new org.asr3m.platform.demo.DemoCommand(port, tokens, recipes, System.out);
-      int code = demo.run(new org.asr3m.platform.demo.DemoCommand.Options(recipes, maxEpochs, keepServing));
+      if (epochs < 2 || embeddingEpochs < 1) {
+        throw new IllegalArgumentException("--epochs must be at least 2 and --embedding-epochs at least 1");
+      }
+      int code = demo.run(new org.asr3m.platform.demo.DemoCommand.Options(recipes, epochs, embeddingEpochs,
+          keepServing));
       if (keepServing) {
         System.out.printf("serving at http://localhost:%d/ (Ctrl-C to stop)%n", port);
       }

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
  * parent; a platform without it simply has no tiny-cmn.
  */
 @Component
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE) // before the demo uses it
 class TinyCmnRegistration implements ApplicationRunner {
   private static final Logger LOG = LoggerFactory.getLogger(TinyCmnRegistration.class);
   private final DatasetService service;

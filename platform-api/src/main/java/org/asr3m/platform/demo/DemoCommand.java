@@ -38,8 +38,14 @@ public final class DemoCommand {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final boolean terminal = System.console() != null;
 
-  /** Settings of one demo. */
-  public record Options(Path recipes, int maxEpochs, boolean keepServing) {}
+  /**
+   * Settings of one demo: the budget of the 3m-asr flow in epochs. The dense Conformer trains
+   * {@code epochs}; each MoE model starts from a dense base trained {@code epochs / 2} and trains
+   * the remaining {@code epochs - epochs / 2}, so every model sees the data {@code epochs} times; the
+   * shared embedding network is pretrained {@code embeddingEpochs}. Base, embedding network and
+   * features are produced once and reused by both MoE runs.
+   */
+  public record Options(Path recipes, int epochs, int embeddingEpochs, boolean keepServing) {}
 
   public DemoCommand(int port, ApiTokenService tokens, Path recipes, PrintStream out) {
     this.base = "http://127.0.0.1:" + port;
@@ -66,13 +72,19 @@ public final class DemoCommand {
         throw new IllegalArgumentException(file + " not found: run the demo from the repository root"
             + " (or give --recipes DIR)");
       }
-      variants.add(Map.of("name", m, "recipe", Files.readString(file)));
+      Map<String, Object> set = new LinkedHashMap<>();
+      if (m.equals("conformer")) {
+        set.put("max_epoch", options.epochs());
+      } else {
+        int base = options.epochs() / 2;
+        set.put("pipeline_conf.base_epochs", base);
+        set.put("max_epoch", options.epochs() - base);
+        set.put("pipeline_conf.embedding_epochs", options.embeddingEpochs());
+      }
+      variants.add(Map.of("name", m, "recipe", Files.readString(file), "set", set));
     }
     sweep.put("variants", variants);
     sweep.put("maxConcurrent", 1); // two cores: one run at a time is fastest overall
-    if (options.maxEpochs() > 0) {
-      sweep.put("maxEpochs", options.maxEpochs());
-    }
     JsonNode created = call("POST", "/api/sweeps", JSON.writeValueAsString(sweep));
     long id = created.get("id").asLong();
     out.printf("sweep %d: %s — %s%n", id, created.get("name").asString(), String.join(", ", MODELS));

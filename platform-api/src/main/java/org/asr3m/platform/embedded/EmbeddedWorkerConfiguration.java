@@ -17,7 +17,7 @@ import org.asr3m.worker.step.TrainStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -45,7 +45,8 @@ public class EmbeddedWorkerConfiguration {
     this.loop = loop;
   }
 
-  @EventListener(ApplicationReadyEvent.class)
+  /** On start-up, before command-line runners (the demo waits for this worker to execute its runs). */
+  @EventListener(ApplicationStartedEvent.class)
   public void start() {
     thread = new Thread(() -> {
       try {

@@ -6,6 +6,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
@@ -42,5 +44,13 @@ public class SecurityConfiguration {
             .accessDeniedHandler((req, res, ex) -> problems.write(res, 403, "forbidden", "Forbidden",
                 req.getMethod() + " " + req.getRequestURI() + " needs an admin token")));
     return http.build();
+  }
+
+  /** No users and passwords: API tokens only (also keeps Spring Boot from generating a password). */
+  @Bean
+  UserDetailsService noUsers() {
+    return username -> {
+      throw new UsernameNotFoundException("the platform authenticates API tokens only");
+    };
   }
 }
