@@ -30,11 +30,11 @@ export function heatmap(el, title, layers, experts, cells) {
   const c = instance(el);
   c.setOption({
     ...base,
-    grid: { left: 70, right: 80, top: 30, bottom: 40 },
+    grid: { left: 8, right: 80, top: 30, bottom: 40, containLabel: true },
     title: { text: title, textStyle: { fontSize: 12 }, left: 4, top: 2 },
     tooltip: { formatter: p => `layer ${layers[p.value[1]]}, expert ${experts[p.value[0]]}: ${(100 * p.value[2]).toFixed(1)}% of frames` },
     xAxis: { type: 'category', data: experts.map(String), name: 'expert', nameLocation: 'middle', nameGap: 22 },
-    yAxis: { type: 'category', data: layers.map(l => 'layer ' + l) },
+    yAxis: { type: 'category', data: layers, inverse: true },
     visualMap: { min: 0, max: Math.max(0.01, ...cells.map(x => x[2])), calculable: true, orient: 'vertical', right: 4, top: 30,
       inRange: { color: ['#f7fbff', '#6baed6', '#08306b'] }, formatter: v => (100 * v).toFixed(0) + '%' },
     series: [{ name: 'share of frames', type: 'heatmap', data: cells,

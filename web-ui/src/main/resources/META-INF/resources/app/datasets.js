@@ -69,7 +69,7 @@ async function detail(el, name, names) {
       ${c ? html`<dl class="kv" id="coverage"><dt>against</dt><dd>${c.against}</dd>
         <dt>type coverage</dt><dd>${fixed(100 * c.typeCoverage, 1)}% of distinct characters</dd>
         <dt>token coverage</dt><dd>${fixed(100 * c.tokenCoverage, 1)}% of running characters</dd>
-        <dt>missing</dt><dd class="mono">${(c.missing || []).join(' ') || 'none'}</dd></dl>` : ''}
+        <dt>missing</dt><dd class="mono">${c.missing || 'none'}</dd></dl>` : ''}
     </div></div>
     <h2>Character set</h2><p class="mono" style="word-break:break-all">${s.characterSet || ''}</p>`);
   el.querySelector('[name=against]').onchange = e => {

@@ -19,7 +19,7 @@ export async function page(el, id) {
     </div>
     <div id="msg"></div>
     <h2>Stages</h2><div class="timeline" id="timeline"></div>
-    <h2>Training curves <span class="muted" id="live"></span></h2>
+    <h2>Training curves <select id="curve-stage"></select> <span class="muted" id="live"></span></h2>
     <div class="charts">
       <div class="chart" id="chart-loss"></div><div class="chart" id="chart-dev"></div>
       <div class="chart" id="chart-lr"></div><div class="chart" id="chart-grad"></div>
@@ -110,7 +110,11 @@ function series(state, stage, filter) {
 }
 
 function drawCurves(el, state) {
-  const stage = 'train';
+  const sel = el.querySelector('#curve-stage');
+  const stages = STAGES.filter(st => [...state.rows.keys()].some(k => k.startsWith(st + '\u0000')));
+  const stage = stages.includes(sel.value) ? sel.value : stages.includes('train') ? 'train' : stages[0] || 'train';
+  sel.innerHTML = stages.map(st => `<option ${st === stage ? 'selected' : ''}>${st}</option>`).join('');
+  sel.onchange = () => drawCurves(el, state);
   const isLoss = n => !NOT_LOSS.test(n);
   lines(el.querySelector('#chart-loss'), 'Training losses', series(state, stage, isLoss));
   lines(el.querySelector('#chart-dev'), 'Dev loss (per epoch)', series(state, stage, n => n.startsWith('dev_')));
@@ -169,10 +173,12 @@ async function showFinished(el, r) {
       <td>${(c.files || []).map(f => html`<a class="download" data-file="${f.name}" href="${f.url}" download title="${bytes(f.size)} · sha256 ${f.sha256}">${f.name}</a> `)}
         ${c.bundle ? html`<a href="${c.bundle.url || c.bundle}" download><button>bundle .tar.gz</button></a>` : ''}</td></tr>`)}</tbody></table>`
     : html`<p class="muted">No checkpoints.</p>`) : html`<p class="muted">Checkpoints unavailable: ${ckpts.message}</p>`);
-  render(el.querySelector('#artifacts'), Array.isArray(arts) ? (arts.length ? html`<table id="artifacts-table"><thead><tr><th>stage</th><th>kind</th><th>key</th>
-    <th class="num">size</th><th>SHA-256</th><th></th></tr></thead>
-    <tbody>${arts.map(a => html`<tr><td>${a.stage || ''}</td><td>${a.kind}</td><td class="mono">${a.key}</td><td class="num">${bytes(a.size)}</td>
-      <td class="mono">${a.sha256}</td><td><a href="${a.url}" download>download</a></td></tr>`)}</tbody></table>` : html`<p class="muted">No artefacts yet.</p>`)
+  const groups = Array.isArray(arts) ? [...new Set(arts.map(a => a.stage || ''))].map(st => [st, arts.filter(a => (a.stage || '') === st)]) : [];
+  render(el.querySelector('#artifacts'), Array.isArray(arts) ? (arts.length ? html`${groups.map(([st, list]) => html`<details ${st === 'evaluate' ? 'open' : ''}>
+    <summary>${st || 'run'}: ${list.length} object(s), ${bytes(list.reduce((n, a) => n + a.size, 0))}</summary>
+    <table class="artifacts-table"><thead><tr><th>kind</th><th>key</th><th class="num">size</th><th>SHA-256</th><th></th></tr></thead>
+    <tbody>${list.map(a => html`<tr><td>${a.kind}</td><td class="mono">${a.key}</td><td class="num">${bytes(a.size)}</td>
+      <td class="mono sha">${a.sha256}</td><td><a href="${a.url}" download>download</a></td></tr>`)}</tbody></table></details>`)}` : html`<p class="muted">No artefacts yet.</p>`)
     : html`<p class="muted">${arts.message}</p>`);
 }
 

@@ -22,11 +22,20 @@ export function yamlEditor(el, text) {
       const byLine = new Map();
       list.forEach(e => byLine.set(e.line, [...(byLine.get(e.line) || []), e]));
       const lines = ta.value.split('\n');
-      render(view, html`<h2 class="error">Recipe problems, at their lines</h2><div class="yaml-view">${lines.map((l, i) => {
+      // the offending lines with three lines of context each; gaps elided
+      const shown = new Set();
+      list.forEach(e => { for (let i = e.line - 4; i <= e.line + 2; i++) if (i >= 0 && i < lines.length) shown.add(i); });
+      const rows = [];
+      let last = -1;
+      [...shown].sort((a, b) => a - b).forEach(i => {
+        if (i > last + 1) rows.push(html`<div class="ln">⋯</div><div class="tx muted"></div>`);
+        last = i;
         const errs = byLine.get(i + 1);
-        return html`<div class="ln ${errs ? 'bad' : ''}">${i + 1}</div><div class="tx ${errs ? 'bad' : ''}">${l || ' '}</div>${(errs || []).map(e =>
-          html`<div class="ln bad"></div><div class="msg" data-line="${e.line}">▲ ${e.field}: ${e.message}</div>`)}`;
-      })}</div>`);
+        rows.push(html`<div class="ln ${errs ? 'bad' : ''}">${i + 1}</div><div class="tx ${errs ? 'bad' : ''}">${lines[i] || ' '}</div>${(errs || []).map(e =>
+          html`<div class="ln bad"></div><div class="msg" data-line="${e.line}">▲ ${e.field}: ${e.message}</div>`)}`);
+      });
+      const unplaced = list.filter(e => e.line > lines.length);
+      render(view, html`<h2 class="error">Recipe problems, at their lines</h2><div class="yaml-view">${rows}</div>${unplaced.map(e => html`<p class="error">${e.field}: line ${e.line}: ${e.message}</p>`)}`);
       view.querySelector('.msg')?.scrollIntoView({ block: 'center' });
     },
   };

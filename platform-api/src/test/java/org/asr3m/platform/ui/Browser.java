@@ -65,6 +65,7 @@ final class Browser implements AutoCloseable {
   /** Writes target/screenshots/{name}.png of the whole page (up to 3000 px tall). */
   void screenshot(String name) throws IOException {
     Files.createDirectories(SCREENSHOTS);
+    js("window.scrollTo(0, 0)");
     long h = ((Number) js("return document.documentElement.scrollHeight")).longValue();
     driver.manage().window().setSize(new Dimension(1280, (int) Math.min(3000, Math.max(800, h + 20))));
     js("document.querySelectorAll('[_echarts_instance_]').forEach(e => echarts.getInstanceByDom(e).resize())");

@@ -230,10 +230,10 @@ class UiTest extends ApiTestBase {
   @Order(4)
   void aDownloadLinkReturnsTheCheckpointWithItsSha256() throws Exception {
     browser.open("#/runs/" + dense);
-    WebElement row = browser.driver.findElements(By.cssSelector("#artifacts-table tbody tr")).stream()
+    browser.js("document.querySelectorAll('#artifacts details').forEach(d => d.open = true)");
+    WebElement row = browser.driver.findElements(By.cssSelector(".artifacts-table tbody tr")).stream()
         .filter(r -> r.getText().contains("/train/final/model.npz")).findFirst().orElseThrow();
-    List<WebElement> cells = row.findElements(By.tagName("td"));
-    String shown = cells.get(4).getText();
+    String shown = row.findElement(By.cssSelector("td.sha")).getText();
     String href = row.findElement(By.tagName("a")).getAttribute("href");
     var r = http.send(HttpRequest.newBuilder(java.net.URI.create(href)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
