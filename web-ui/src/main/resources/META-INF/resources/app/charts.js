@@ -7,7 +7,7 @@ function instance(el) {
   return echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: 'canvas' });
 }
 
-const base = { animation: false, textStyle: { fontSize: 11 }, grid: { left: 56, right: 16, top: 30, bottom: 40 } };
+const base = { animation: false, textStyle: { fontSize: 11 }, grid: { left: 60, right: 24, top: 34, bottom: 40 } };
 
 /** Lines of [x, y] points: series = [{name, data: [[x, y], …]}]. */
 export function lines(el, title, series, { xName = 'step', yLog = false, yName = '' } = {}) {
@@ -52,7 +52,7 @@ export function pareto(el, title, xName, groups, { xLog = false } = {}) {
     tooltip: { trigger: 'item', formatter: p => `${p.data.label || ''}<br>${xName}: ${p.data.value[0]}<br>CER ${p.data.value[1]}%${p.data.stopped ? '<br>early-stopped' : ''}` },
     legend: { top: 2, left: 160, textStyle: { fontSize: 11 } },
     xAxis: { type: xLog ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 22, scale: true },
-    yAxis: { type: 'value', name: 'CER %', scale: true },
+    yAxis: { type: 'value', name: 'CER %', nameLocation: 'middle', nameGap: 38, scale: true },
     series: groups.map(g => ({
       name: g.name, type: 'line', symbolSize: 9,
       data: g.points.map(p => ({ value: [p.x, p.y], label: p.label, stopped: p.stopped,

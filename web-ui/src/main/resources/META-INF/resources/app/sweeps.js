@@ -28,7 +28,7 @@ export async function list(el) {
         <label>Test sets <select name="test" multiple size="3">${opt('tiny-cmn/test')}</select></label>
       </div>
       <div class="row">
-        <label>Base recipe template <select id="template"><option value="">(blank)</option>${templates.map(t => html`<option>${t.name}</option>`)}</select></label>
+        <label>Base recipe template <select id="template"><option value="">(blank)</option>${templates.map(t => html`<option value="${t.name}">${t.name}</option>`)}</select></label>
         <label>Grid: one <code>path: v1, v2, …</code> per line
           <textarea name="grid" rows="3" cols="44" placeholder="moe_conf.num_experts: 2, 4, 8"></textarea></label>
         <label>Variants (whole recipes, each × the grid)
@@ -91,7 +91,7 @@ function request(fd, recipe, templates) {
   });
   const variants = fd.getAll('variant').map(n => ({ name: n, recipe: templates.find(t => t.name === n).yaml }));
   const test = {};
-  fd.getAll('test').forEach(n => { test[n.split('/').at(-1) in test ? n : n.split('/').at(-1)] = n; });
+  fd.getAll('test').forEach(n => { test[n] = n; }); // results are named after the registered set
   const body = {
     name: fd.get('name'), description: fd.get('description') || null, train: fd.get('train'), dev: fd.get('dev'), test,
     maxConcurrent: Number(fd.get('maxConcurrent') || 0), maxEpochs: Number(fd.get('maxEpochs') || 0), maxSteps: Number(fd.get('maxSteps') || 0),

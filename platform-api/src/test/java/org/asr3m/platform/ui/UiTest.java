@@ -63,6 +63,8 @@ class UiTest extends ApiTestBase {
   Browser browser;
   long dense;
   long moe;
+  long sweep;
+  List<Long> sweepRuns = new ArrayList<>();
 
   @BeforeAll
   void trainTwoTinyRuns() throws Exception {
@@ -77,6 +79,21 @@ class UiTest extends ApiTestBase {
     awaitFinished(dense);
     moe = launch("ui conformer-moe 4e", MOE, "ui", "moe");
     awaitFinished(moe);
+    // a sweep over the expert count, run now one at a time (its earlier stages are reused from moe)
+    var sw = postJson("/api/sweeps", writerToken(), Map.of("name", "ui-experts", "recipe", MOE.replace("max_epoch: 2",
+        "max_epoch: 1"), "train", "ui/train", "dev", "ui/dev", "test", Map.of("ui/test", "ui/test"),
+        "grid", Map.of("moe_conf.num_experts", List.of(2, 8)), "maxConcurrent", 1));
+    assertThat(sw.statusCode()).as(sw.body()).isEqualTo(201);
+    sweep = json(sw).get("id").asLong();
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    JsonNode d = json(get("/api/sweeps/" + sweep));
+    while (d.get("counts").get("COMPLETED").asInt() + d.get("counts").get("FAILED").asInt() < 2
+        && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      d = json(get("/api/sweeps/" + sweep));
+    }
+    assertThat(d.get("counts").get("COMPLETED").asInt()).as(d.toString()).isEqualTo(2);
+    d.get("points").forEach(p -> sweepRuns.add(p.get("run").asLong()));
     browser = new Browser(port);
   }
 
@@ -276,5 +293,116 @@ class UiTest extends ApiTestBase {
     json(get("/api/ui/recipes")).forEach(t -> byName.put(t.get("name").asString(), t.get("yaml").asString()));
     assertThat(byName).containsKeys("conformer", "conformer_moe", "3m");
     assertThat(byName.get("3m")).isEqualTo(Files.readString(TinyCorpus.repoRoot().resolve("recipes/tiny-cmn/3m.yaml")));
+  }
+
+  @Test
+  @Order(8)
+  void theCheckpointDownloadLinkReturnsTheFileWithItsSha256() throws Exception {
+    browser.open("#/runs/" + dense);
+    WebElement row = browser.await().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
+        "#checkpoints-table tr[data-name='final']")));
+    String shown = row.findElement(By.cssSelector("td.sha")).getText();
+    String href = row.findElement(By.cssSelector("a.download[data-file='model.npz']")).getAttribute("href");
+    var r = http.send(HttpRequest.newBuilder(java.net.URI.create(href)).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body()));
+    assertThat(sha).isEqualTo(shown);
+    JsonNode fin = null;
+    for (JsonNode c : json(get("/api/runs/" + dense + "/checkpoints"))) {
+      if (c.get("name").asString().equals("final")) {
+        fin = c;
+      }
+    }
+    assertThat(fin).isNotNull();
+    assertThat(fin.get("sha256").asString()).isEqualTo(sha);
+    browser.screenshot("run-dense");
+  }
+
+  @Test
+  @Order(9)
+  void compareTableShowsTheRunsCerWithBestBoldAndChangeAgainstTheBaseline() throws Exception {
+    List<Long> runs = new ArrayList<>(List.of(dense, moe));
+    runs.addAll(sweepRuns);
+    String ids = String.join(",", runs.stream().map(String::valueOf).toList());
+    browser.open("#/compare?runs=" + ids + "&baseline=" + dense);
+    // expected cells from each run's own CER rows
+    Map<String, Map<Long, Double>> byColumn = new TreeMap<>();
+    for (long run : runs) {
+      for (JsonNode r : json(get("/api/runs/" + run)).get("results")) {
+        byColumn.computeIfAbsent(r.get("testSet").asString() + "/" + r.get("mode").asString(), k -> new TreeMap<>())
+            .put(run, r.get("cer").asDouble());
+      }
+    }
+    assertThat(byColumn).hasSize(2);
+    for (var col : byColumn.entrySet()) {
+      double best = col.getValue().values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      double base = col.getValue().get(dense);
+      for (var cell : col.getValue().entrySet()) {
+        WebElement td = browser.driver.findElement(By.cssSelector("#compare tr[data-run='" + cell.getKey()
+            + "'] td[data-col='" + col.getKey() + "']"));
+        assertThat(td.getText()).startsWith(String.format("%.2f", cell.getValue()));
+        assertThat(td.findElements(By.tagName("strong"))).as(col.getKey() + " run " + cell.getKey())
+            .hasSize(cell.getValue() == best ? 1 : 0);
+        if (cell.getKey() != dense && base > 0) {
+          double change = 100 * (cell.getValue() - base) / base;
+          assertThat(td.findElement(By.className("change")).getText())
+              .isEqualTo(String.format("(%s%.1f%%)", change > 0 ? "+" : "", change));
+        }
+      }
+    }
+    assertThat(browser.driver.findElement(By.cssSelector("#compare tr[data-run='" + dense + "']"))
+        .getAttribute("class")).contains("baseline");
+    browser.driver.findElement(By.id("copy-md")).click();
+    String md = get("/api/results/compare?runs=" + ids + "&baseline=" + dense + "&format=md").body();
+    browser.await().until(d -> md.equals(d.findElement(By.id("copied")).getAttribute("value")));
+    assertThat(md).contains("**");
+    browser.screenshot("compare");
+  }
+
+  @Test
+  @Order(10)
+  void sweepPageDrawsCerAgainstExpertsParametersAndFlops() throws Exception {
+    browser.open("#/sweeps/" + sweep);
+    for (String chart : List.of("chart-experts", "chart-params", "chart-flops")) {
+      Number points = (Number) browser.js("const o = echarts.getInstanceByDom(document.getElementById(arguments[0]))"
+          + ".getOption(); return o.series.length === 1 ? o.series[0].data.length : -o.series.length", chart);
+      assertThat(points.intValue()).as(chart).isEqualTo(2);
+      assertThat(paintedPixels(chart)).as(chart).isGreaterThan(500);
+    }
+    assertThat(browser.driver.findElements(By.cssSelector("#points tbody tr"))).hasSize(2);
+    browser.screenshot("sweep");
+  }
+
+  @Test
+  @Order(11)
+  void aSweepCanBeCreatedFromTheForm() throws Exception {
+    browser.open("#/sweeps");
+    browser.driver.findElement(By.name("name")).sendKeys("ui-form-sweep");
+    new Select(browser.driver.findElement(By.id("template"))).selectByValue("conformer_moe");
+    new Select(browser.driver.findElement(By.name("train"))).selectByVisibleText("ui/train");
+    new Select(browser.driver.findElement(By.name("dev"))).selectByVisibleText("ui/dev");
+    Select tests = new Select(browser.driver.findElement(By.name("test")));
+    tests.deselectAll();
+    tests.selectByVisibleText("ui/test");
+    browser.driver.findElement(By.name("grid")).sendKeys("moe_conf.num_experts: 2, 4, 8");
+    new Select(browser.driver.findElement(By.name("when"))).selectByValue("cron");
+    browser.driver.findElement(By.name("schedule")).sendKeys("0 0 3 * * *");
+    browser.driver.findElement(By.name("early")).click();
+    browser.screenshot("sweeps");
+    browser.driver.findElement(By.id("create-button")).click();
+    if (!browser.driver.findElements(By.cssSelector("#token-dialog[open]")).isEmpty()) {
+      giveToken();
+    }
+    browser.await().until(d -> d.getCurrentUrl().matches(".*#/sweeps/\\d+$"));
+    long id = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*#/sweeps/", ""));
+    browser.waitReady();
+    JsonNode s = json(get("/api/sweeps/" + id));
+    assertThat(s.get("name").asString()).isEqualTo("ui-form-sweep");
+    assertThat(s.get("schedule").asString()).isEqualTo("0 0 3 * * *");
+    assertThat(s.get("grid").get("moe_conf.num_experts").toString()).isEqualTo("[2,4,8]");
+    assertThat(s.get("earlyStopping").isNull()).isFalse();
+    assertThat(s.get("test").get("ui/test").asString()).endsWith("test");
+    assertThat(browser.driver.findElement(By.tagName("h1")).getText()).contains("ui-form-sweep");
   }
 }
