@@ -52,11 +52,10 @@ async function request(method, path, body, opts = {}) {
     payload = JSON.stringify(body);
   }
   const r = await fetch(path, { method, headers, body: payload });
-  if ((r.status === 401 || r.status === 403) && method !== 'GET' && !opts.retried) {
-    if (r.status === 401 || !token()) {
-      const t = await promptToken();
-      if (t) return request(method, path, body, { retried: true });
-    }
+  // 401: no or a wrong token (writes always; reads too when the server closes reading)
+  if (r.status === 401 && !opts.retried) {
+    const t = await promptToken();
+    if (t) return request(method, path, body, { retried: true });
   }
   if (r.status === 204) return null;
   const type = r.headers.get('Content-Type') || '';
@@ -76,8 +75,9 @@ async function write(method, path, body) {
 
 export const api = {
   get: path => request('GET', path),
-  text: async path => {
+  text: async (path, retried) => {
     const r = await fetch(path, { headers: token() ? { Authorization: `Bearer ${token()}` } : {} });
+    if (r.status === 401 && !retried && await promptToken()) return api.text(path, true);
     if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => ({ detail: r.statusText })));
     return r.text();
   },

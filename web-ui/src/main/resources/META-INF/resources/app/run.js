@@ -7,7 +7,7 @@ import { lines, heatmap } from './charts.js';
 
 const STAGES = ['featurePrep', 'embeddingPretrain', 'baseTrain', 'train', 'evaluate'];
 // every train metric that is not one of these is a loss term (total, ctc, att per level, L_s, L_m, L_e, …)
-const NOT_LOSS = /^(lr|grad_norm|frames_per_second|eta_seconds|dev_.*|expert_share\/.*|router_entropy\/.*)$/;
+const NOT_LOSS = /^(acc|lr|grad_norm|frames_per_second|eta_seconds|dev_.*|expert_share\/.*|router_entropy\/.*)$/;
 const FINISHED = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 export async function page(el, id) {
@@ -169,7 +169,7 @@ async function showFinished(el, r) {
     <th class="num">dev loss</th><th class="num">size</th><th>SHA-256 (model.npz)</th><th>averaged</th><th>download</th></tr></thead>
     <tbody>${ckpts.map(c => html`<tr data-name="${c.name}"><td>${c.name}${c.complete ? '' : html` <span class="muted">(incomplete)</span>`}</td><td class="num">${c.epoch ?? ''}</td><td class="num">${c.step ?? ''}</td>
       <td class="num">${fixed(c.devLoss, 4)}</td><td class="num">${bytes(c.size)}</td><td class="mono sha">${c.sha256 || ''}</td>
-      <td>${c.averagedFrom ? 'from ' + c.averagedFrom.join(', ') : c.averagedIntoFinal ? 'into final' : ''}</td>
+      <td>${c.averagedFrom?.length ? 'from ' + c.averagedFrom.join(', ') : c.averagedIntoFinal ? 'into final' : ''}</td>
       <td>${(c.files || []).map(f => html`<a class="download" data-file="${f.name}" href="${f.url}" download title="${bytes(f.size)} · sha256 ${f.sha256}">${f.name}</a> `)}
         ${c.bundle ? html`<a href="${c.bundle.url || c.bundle}" download><button>bundle .tar.gz</button></a>` : ''}</td></tr>`)}</tbody></table>`
     : html`<p class="muted">No checkpoints.</p>`) : html`<p class="muted">Checkpoints unavailable: ${ckpts.message}</p>`);

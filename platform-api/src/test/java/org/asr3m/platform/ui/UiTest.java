@@ -201,7 +201,7 @@ class UiTest extends ApiTestBase {
         shares.add(name);
       } else if (name.startsWith("router_entropy/")) {
         entropies.add(name);
-      } else if (!name.matches("lr|grad_norm|frames_per_second|eta_seconds|dev_.*")) {
+      } else if (!name.matches("acc|lr|grad_norm|frames_per_second|eta_seconds|dev_.*")) {
         losses.add(name);
       }
     }
