@@ -153,6 +153,7 @@ class UiTest extends ApiTestBase {
     assertThat(bad).isNotEqualTo(yaml);
     browser.js("const t = document.getElementById('recipe'); t.value = arguments[0];"
         + " t.dispatchEvent(new Event('input'))", bad);
+    browser.driver.findElement(By.name("name")).clear();
     browser.driver.findElement(By.name("name")).sendKeys("ui bad recipe");
     new Select(browser.driver.findElement(By.name("trainSet"))).selectByVisibleText("ui/train");
     new Select(browser.driver.findElement(By.name("devSet"))).selectByVisibleText("ui/dev");
