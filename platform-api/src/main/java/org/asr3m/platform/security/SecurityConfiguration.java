@@ -30,6 +30,8 @@ public class SecurityConfiguration {
         .addFilterBefore(new ApiTokenFilter(tokens, problems), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(a -> {
           a.requestMatchers("/actuator/health", "/actuator/health/**").permitAll();
+          // the web UI's static files (web-ui jar): the page itself asks for a token when the API needs one
+          a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/app/**", "/webjars/**", "/favicon.ico").permitAll();
           a.requestMatchers("/api/tokens", "/api/tokens/**").hasRole("ADMIN");
           if (props.openRead()) {
             a.requestMatchers(HttpMethod.GET, "/**").permitAll();
