@@ -107,40 +107,47 @@ def plan(sentences, n_dev, n_test):
     utts = []
     for name in ("train", "dev", "test"):
         idx = [i for i in range(len(sentences)) if split_of[i] == name]
-        test = name == "test"
-        spk = [(v, p) for v in (TEST_VARIANTS if test else TRAIN_VARIANTS)
-               for p in (TEST_PITCHES if test else TRAIN_PITCHES)]
-        speeds = TEST_SPEEDS if test else TRAIN_SPEEDS
-        noises = {"train": ["none"], "dev": DEV_NOISES, "test": TEST_NOISES}[name]
-        rev_name, rev_frac = {"train": ("dry", 0), "dev": ("room", DEV_ROOM_FRACTION),
-                              "test": ("hall", TEST_HALL_FRACTION)}[name]
-        # balanced speaker / speed / noise / reverb assignment, then shuffled (seeded)
-        spk_seq = [spk[k % len(spk)] for k in range(len(idx))]
-        spd_seq = [speeds[k % len(speeds)] for k in range(len(idx))]
-        noi_seq = [noises[k % len(noises)] for k in range(len(idx))]
-        n_rev = round(len(idx) * rev_frac)
-        rev_seq = [rev_name] * n_rev + ["dry"] * (len(idx) - n_rev)
-        for seq in (spk_seq, spd_seq, noi_seq, rev_seq):
-            rng.shuffle(seq)
-        for k, i in enumerate(idx):
-            variant, pitch = spk_seq[k]
-            spk_id = f"cmn-{variant}-p{pitch}"
-            snr = rng.randint(*SNR_RANGE)
-            level = rng.randint(*LEVEL_RANGE[name])
-            utts.append({
-                "split": name,
-                "spk": spk_id,
-                "uttid": f"{spk_id}-{name}-{i + 1:05d}",  # sentence line number keeps ids unique
-                "text": sentences[i],
-                "line": i + 1,
-                "variant": variant,
-                "pitch": pitch,
-                "speed": spd_seq[k],
-                "noise": noi_seq[k],
-                "snr": snr if noi_seq[k] != "none" else "-",
-                "reverb": rev_seq[k],
-                "level": level,
-            })
+        utts += conditions(name, name, idx, sentences, rng)
+    return utts
+
+
+def conditions(name, kind, idx, sentences, rng):
+    """Speaker, speed, noise, reverb and level of the sentences idx, for a split of kind train/dev/test."""
+    test = kind == "test"
+    spk = [(v, p) for v in (TEST_VARIANTS if test else TRAIN_VARIANTS)
+           for p in (TEST_PITCHES if test else TRAIN_PITCHES)]
+    speeds = TEST_SPEEDS if test else TRAIN_SPEEDS
+    noises = {"train": ["none"], "dev": DEV_NOISES, "test": TEST_NOISES}[kind]
+    rev_name, rev_frac = {"train": ("dry", 0), "dev": ("room", DEV_ROOM_FRACTION),
+                          "test": ("hall", TEST_HALL_FRACTION)}[kind]
+    # balanced speaker / speed / noise / reverb assignment, then shuffled (seeded)
+    spk_seq = [spk[k % len(spk)] for k in range(len(idx))]
+    spd_seq = [speeds[k % len(speeds)] for k in range(len(idx))]
+    noi_seq = [noises[k % len(noises)] for k in range(len(idx))]
+    n_rev = round(len(idx) * rev_frac)
+    rev_seq = [rev_name] * n_rev + ["dry"] * (len(idx) - n_rev)
+    for seq in (spk_seq, spd_seq, noi_seq, rev_seq):
+        rng.shuffle(seq)
+    utts = []
+    for k, i in enumerate(idx):
+        variant, pitch = spk_seq[k]
+        spk_id = f"cmn-{variant}-p{pitch}"
+        snr = rng.randint(*SNR_RANGE)
+        level = rng.randint(*LEVEL_RANGE[kind])
+        utts.append({
+            "split": name,
+            "spk": spk_id,
+            "uttid": f"{spk_id}-{name}-{i + 1:05d}",  # sentence line number keeps ids unique
+            "text": sentences[i],
+            "line": i + 1,
+            "variant": variant,
+            "pitch": pitch,
+            "speed": spd_seq[k],
+            "noise": noi_seq[k],
+            "snr": snr if noi_seq[k] != "none" else "-",
+            "reverb": rev_seq[k],
+            "level": level,
+        })
     return utts
 
 
@@ -207,43 +214,69 @@ def synth(job):
     return len(q) / RATE
 
 
+def write_lines(path, lines, header=None):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        if header:
+            f.write(header + "\n")
+        f.writelines(l + "\n" for l in sorted(lines, key=lambda s: s.encode("utf-8")))
+
+
+def write_data_dir(root, name, utts):
+    d = os.path.join(root, "data", name)
+    os.makedirs(d, exist_ok=True)
+    write_lines(os.path.join(d, "wav.scp"), [f"{u['uttid']} ../../audio/{u['split']}/{u['uttid']}.flac" for u in utts])
+    write_lines(os.path.join(d, "text"), [f"{u['uttid']} {u['text']}" for u in utts])
+    write_lines(os.path.join(d, "utt2spk"), [f"{u['uttid']} {u['spk']}" for u in utts])
+
+
+def synthesise(root, utts, jobs):
+    for name in sorted({u["split"] for u in utts}):
+        os.makedirs(os.path.join(root, "audio", name), exist_ok=True)
+    work = [(u, os.path.join(root, "audio", u["split"], u["uttid"] + ".flac")) for u in utts]
+    total = Counter()
+    with multiprocessing.Pool(jobs) as pool:
+        for k, (u, dur) in enumerate(zip(utts, pool.imap(synth, work, chunksize=16))):
+            total[u["split"]] += dur
+            u["dur"] = f"{dur:.3f}"
+            if (k + 1) % 1000 == 0:
+                print(f"  {k + 1}/{len(utts)} utterances", file=sys.stderr)
+    return total
+
+
+COLS = ["uttid", "split", "line", "variant", "pitch", "speed", "noise", "snr", "reverb", "level", "dur"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("root", help="recipes/tiny-cmn directory")
     ap.add_argument("--dev", type=int, default=120, help="dev utterances")
     ap.add_argument("--test", type=int, default=240, help="test utterances")
     ap.add_argument("--jobs", type=int, default=2, help="parallel synthesis processes")
+    ap.add_argument("--large", metavar="SENTENCES",
+                    help="only write data/train_large: the train split plus every sentence of this file after "
+                         "the committed ones (it must start with local/sentences.txt), spoken like train")
     args = ap.parse_args()
     root = os.path.abspath(args.root)
     sentences = read_sentences(os.path.join(root, "local", "sentences.txt"))
     utts = plan(sentences, args.dev, args.test)
+    if args.large:
+        more = read_sentences(args.large)
+        if more[:len(sentences)] != sentences:
+            sys.exit(f"{args.large} does not start with the committed sentences")
+        idx = list(range(len(sentences), len(more)))
+        extra = conditions("large", "train", idx, more, random.Random(SEED + 2))
+        total = synthesise(root, extra, args.jobs)
+        write_data_dir(root, "train_large", [u for u in utts if u["split"] == "train"] + extra)
+        write_lines(os.path.join(root, "data", "train_large", "conditions.tsv"),
+                    ["\t".join(str(u[c]) for c in COLS) for u in extra], header="#" + "\t".join(COLS))
+        print(f"train_large: {len(extra)} new utterances ({total['large'] / 3600:.2f} h) + the "
+              f"{sum(1 for u in utts if u['split'] == 'train')} of train", file=sys.stderr)
+        return
+    total = synthesise(root, utts, args.jobs)
     for name in ("train", "dev", "test"):
-        os.makedirs(os.path.join(root, "audio", name), exist_ok=True)
-        os.makedirs(os.path.join(root, "data", name), exist_ok=True)
-    jobs = [(u, os.path.join(root, "audio", u["split"], u["uttid"] + ".flac")) for u in utts]
-    total = Counter()
-    with multiprocessing.Pool(args.jobs) as pool:
-        for k, (u, dur) in enumerate(zip(utts, pool.imap(synth, jobs, chunksize=16))):
-            total[u["split"]] += dur
-            u["dur"] = f"{dur:.3f}"
-            if (k + 1) % 1000 == 0:
-                print(f"  {k + 1}/{len(utts)} utterances", file=sys.stderr)
-
-    def write(path, lines, header=None):
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            if header:
-                f.write(header + "\n")
-            f.writelines(l + "\n" for l in sorted(lines, key=lambda s: s.encode("utf-8")))
-
-    for name in ("train", "dev", "test"):
-        su = [u for u in utts if u["split"] == name]
-        d = os.path.join(root, "data", name)
-        write(os.path.join(d, "wav.scp"), [f"{u['uttid']} ../../audio/{name}/{u['uttid']}.flac" for u in su])
-        write(os.path.join(d, "text"), [f"{u['uttid']} {u['text']}" for u in su])
-        write(os.path.join(d, "utt2spk"), [f"{u['uttid']} {u['spk']}" for u in su])
-    cols = ["uttid", "split", "line", "variant", "pitch", "speed", "noise", "snr", "reverb", "level", "dur"]
-    write(os.path.join(root, "data", "conditions.tsv"),
-          ["\t".join(str(u[c]) for c in cols) for u in utts], header="#" + "\t".join(cols))
+        write_data_dir(root, name, [u for u in utts if u["split"] == name])
+    write_lines(os.path.join(root, "data", "conditions.tsv"),
+                ["\t".join(str(u[c]) for c in COLS) for u in utts], header="#" + "\t".join(COLS))
     for name in ("train", "dev", "test"):
         n = sum(1 for u in utts if u["split"] == name)
         print(f"{name}: {n} utterances, {total[name] / 60:.1f} min", file=sys.stderr)
