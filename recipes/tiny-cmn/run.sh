@@ -2,10 +2,11 @@
 # The whole pipeline on the shipped synthetic corpus, with the asr3m CLI only (needs just a JDK):
 #   0 units  1 global CMVN  2 train (+ average of the best epochs)  3 decode dev/test  4 CER
 # Usage (from anywhere):
-#   bash recipes/tiny-cmn/run.sh                          # full run (~30 min on 2 cores)
+#   bash recipes/tiny-cmn/run.sh                          # full run, 40 epochs (~32 min on 2 quiet cores)
 #   max_epochs=2 bash recipes/tiny-cmn/run.sh             # quick look
 #   stage=3 bash recipes/tiny-cmn/run.sh                  # only decode + score an existing run
 #   recipe=recipes/tiny-cmn/conformer.yaml exp=exp/x bash recipes/tiny-cmn/run.sh
+#   train_set=train_large bash recipes/tiny-cmn/run.sh    # the larger set (local/make_large.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,6 +17,7 @@ exp=${exp:-exp/tiny-cmn/$(basename "$recipe" .yaml)}
 max_epochs=${max_epochs:-0}          # 0: the recipe's max_epoch
 modes=${modes:-"attention_rescoring ctc_greedy_search"}
 data=recipes/tiny-cmn/data
+train_set=${train_set:-train}        # train, or train_large after local/make_large.sh
 jar=${jar:-model-core/target/asr3m.jar}
 
 if [ ! -f "$jar" ]; then
@@ -27,15 +29,15 @@ mkdir -p "$exp"
 
 if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
   echo "stage 0: units from the training transcripts"
-  asr3m build-units "$data/train/text" -o "$exp/units.txt"
+  asr3m build-units "$data/$train_set/text" -o "$exp/units.txt"
 fi
 if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
   echo "stage 1: global CMVN"
-  asr3m cmvn --data-dir "$data/train" -o "$exp/global_cmvn"
+  asr3m cmvn --data-dir "$data/$train_set" -o "$exp/global_cmvn"
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
   echo "stage 2: training"
-  asr3m train --recipe "$recipe" --train-data "$data/train" --dev-data "$data/dev" --exp "$exp" \
+  asr3m train --recipe "$recipe" --train-data "$data/$train_set" --dev-data "$data/dev" --exp "$exp" \
     --units "$exp/units.txt" --cmvn "$exp/global_cmvn" --max-epochs "$max_epochs"
 fi
 if [ "$stage" -le 3 ] && [ "$stop_stage" -ge 3 ]; then

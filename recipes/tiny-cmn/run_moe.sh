@@ -7,7 +7,9 @@
 # remaining $((epochs/2)), so every model has seen the data $epochs times. The embedding network
 # (2 blocks) is pretrained separately for $emb_epochs epochs, as in the reference recipe.
 # Usage (from anywhere):
-#   bash recipes/tiny-cmn/run_moe.sh                      # everything (~80 min on 2 cores)
+#   bash recipes/tiny-cmn/run_moe.sh                      # the quick-start sweep: 6 epochs (~14 min on 2 quiet cores)
+#   epochs=40 emb_epochs=20 bash recipes/tiny-cmn/run_moe.sh   # the long comparison (~90 min)
+#   train_set=train_large epochs=8 bash recipes/tiny-cmn/run_moe.sh  # capacity regime (local/make_large.sh)
 #   stage=6 bash recipes/tiny-cmn/run_moe.sh              # decode + score existing runs
 #   epochs=4 emb_epochs=2 bash recipes/tiny-cmn/run_moe.sh   # quick look at the flow
 set -euo pipefail
@@ -15,11 +17,12 @@ cd "$(dirname "$0")/../.."
 
 stage=${stage:-0}
 stop_stage=${stop_stage:-7}
-epochs=${epochs:-40}
-emb_epochs=${emb_epochs:-20}
+epochs=${epochs:-6}
+emb_epochs=${emb_epochs:-3}
 exp=${exp:-exp/tiny-cmn/compare}
 modes=${modes:-"attention_rescoring ctc_greedy_search"}
 data=recipes/tiny-cmn/data
+train_set=${train_set:-train}
 conf=recipes/tiny-cmn
 jar=${jar:-model-core/target/asr3m.jar}
 half=$((epochs / 2))
@@ -32,14 +35,14 @@ asr3m() { java -jar "$jar" "$@"; }
 train() { # name recipe epochs [extra args]
   local name=$1 recipe=$2 n=$3
   shift 3
-  asr3m train --recipe "$recipe" --train-data "$data/train" --dev-data "$data/dev" --exp "$exp/$name" \
+  asr3m train --recipe "$recipe" --train-data "$data/$train_set" --dev-data "$data/dev" --exp "$exp/$name" \
     --units "$exp/units.txt" --cmvn "$exp/global_cmvn" --max-epochs "$n" "$@"
 }
 mkdir -p "$exp"
 
 if [ "$stage" -le 1 ]; then
   # units and global CMVN exactly as the single-model recipe makes them
-  stage=$stage stop_stage=1 exp=$exp jar=$jar bash recipes/tiny-cmn/run.sh
+  stage=$stage stop_stage=1 exp=$exp jar=$jar train_set=$train_set bash recipes/tiny-cmn/run.sh
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
   echo "stage 2: dense Conformer, $epochs epochs"

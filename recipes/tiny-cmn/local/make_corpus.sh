@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the tiny synthetic Mandarin corpus (recipes/tiny-cmn/audio and recipes/tiny-cmn/data)
-# from recipes/tiny-cmn/local/sentences.txt with espeak-ng + sox + flac. Deterministic: two runs
-# give byte-identical FLAC files. Runnable from any directory:
+# Regenerates the tiny synthetic Mandarin corpus (recipes/tiny-cmn/local/sentences.txt,
+# recipes/tiny-cmn/audio and recipes/tiny-cmn/data): the sentences from our grammar
+# (gen_sentences.py), then speech with espeak-ng + sox + flac (synth_corpus.py). Deterministic: two
+# runs give byte-identical files. Runnable from any directory:
 #
 #   bash recipes/tiny-cmn/local/make_corpus.sh
 #
@@ -35,6 +36,8 @@ for split in train dev test; do
   rm -rf "$root/audio/$split" "$root/data/$split"
 done
 rm -f "$root/data/conditions.tsv"
-"$python" "$local_dir/synth_corpus.py" "$root"
+# 1420 train + 120 dev + 240 test sentences: what fits the repository's 30 MB audio budget
+"$python" "$local_dir/gen_sentences.py" 1780 "$root/local/sentences.txt"
+"$python" "$local_dir/synth_corpus.py" "$root" --dev 120 --test 240
 
 echo "audio size: $(du -sb "$root/audio" | cut -f1) bytes" >&2

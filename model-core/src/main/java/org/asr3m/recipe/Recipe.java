@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.asr3m.features.FbankOptions;
+import org.asr3m.features.NoiseAugment;
+import org.asr3m.features.ReverbAugment;
 import org.asr3m.features.SpecAugment;
 import org.asr3m.io.InputException;
 import org.asr3m.nn.DecoderConfig;
@@ -63,9 +65,15 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
   /** model_conf: η and the attention-loss settings. */
   public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight) {}
 
-  /** dataset_conf. */
+  /**
+   * dataset_conf.
+   *
+   * @param noiseAug on-the-fly additive noise ({@code noise_aug}), or null for none
+   * @param reverbAug on-the-fly reverberation ({@code reverb_aug}), or null for none
+   */
   public record DataConf(FbankOptions fbank, boolean speedPerturb, SpecAugment specAugment, int minFrames,
-      int maxFrames, int minTokens, int maxTokens, int maxFramesInBatch, int sortBufferSize, boolean shuffle) {}
+      int maxFrames, int minTokens, int maxTokens, int maxFramesInBatch, int sortBufferSize, boolean shuffle,
+      NoiseAugment noiseAug, ReverbAugment reverbAug) {}
 
   /**
    * Optimiser and loop settings (Adam with WeNet's warmup schedule).
@@ -199,7 +207,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
         mc.bool("length_normalized_loss", false), reverse);
     mc.finish();
 
-    DataConf data = parseData(y.section("dataset_conf"), inputDim);
+    DataConf data = parseData(y.section("dataset_conf"), inputDim, file);
     TrainConf train = parseTrain(y);
     String modelType = y.choice("model", CONFORMER, CONFORMER, CONFORMER_MOE, THREE_M, U2PP_MOE);
     MoeConf moe = null;
@@ -253,7 +261,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
         pipeline);
   }
 
-  private static DataConf parseData(YamlSection ds, int inputDim) {
+  private static DataConf parseData(YamlSection ds, int inputDim, Path file) {
     YamlSection f = ds.section("filter_conf");
     int minFrames = f.integer("min_length", 10, 0, Integer.MAX_VALUE);
     int maxFrames = f.integer("max_length", 1200, 1, Integer.MAX_VALUE);
@@ -289,9 +297,11 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     int sortBuffer = ds.integer("sort_buffer_size", 500, 1, Integer.MAX_VALUE);
     boolean shuffle = ds.bool("shuffle", true);
     ds.bool("sort", true);
+    NoiseAugment noise = AugmentationConf.noise(ds, file);
+    ReverbAugment reverb = AugmentationConf.reverb(ds, file);
     ds.finish();
     return new DataConf(fbank, speed, aug, minFrames, maxFrames, minTokens, maxTokens, maxFramesInBatch, sortBuffer,
-        shuffle);
+        shuffle, noise, reverb);
   }
 
   private static TrainConf parseTrain(YamlSection y) {

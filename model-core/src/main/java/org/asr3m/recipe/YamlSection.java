@@ -116,6 +116,12 @@ public final class YamlSection {
     throw error(entries.get(key), key, "must be one of " + String.join(", ", allowed) + "; got '" + v + "'");
   }
 
+  /** A plain string value, or {@code def} when the key is absent. */
+  public String text(String key, String def) {
+    String v = scalar(key);
+    return v == null ? def : v.trim();
+  }
+
   public int[] integers(String key, int[] def) {
     used.add(key);
     Node n = entries.get(key);

@@ -12,6 +12,8 @@ import org.asr3m.audio.Audio;
 import org.asr3m.audio.AudioOptions;
 import org.asr3m.features.FbankOptions;
 import org.asr3m.features.FeatureExtractor;
+import org.asr3m.features.NoiseAugment;
+import org.asr3m.features.ReverbAugment;
 import org.asr3m.features.SpecAugment;
 import org.asr3m.features.SpeedPerturb;
 import org.asr3m.loss.LabelSmoothingLoss;
@@ -19,8 +21,8 @@ import org.asr3m.model.Batch;
 
 /**
  * Turns utterances into padded model batches, computing features on the fly as WeNet's "raw"
- * mode does: speed perturbation → fbank with dither → SpecAugment (before CMVN, which is inside
- * the model). Every random choice is drawn from a generator seeded by (seed, epoch, utterance),
+ * mode does: speed perturbation → reverberation → additive noise → fbank with dither → SpecAugment
+ * (before CMVN, which is inside the model). Every random choice is drawn from a generator seeded by (seed, epoch, utterance),
  * so a batch is identical whether it is built in one run or after a resume, and on any thread.
  * Decoded audio is cached in memory after first use (fine for corpora of a few hours; larger
  * corpora should be prepared as feature shards).
@@ -33,6 +35,8 @@ public final class TrainingData {
   private final SpecAugment specAugment;
   private final long seed;
   private final ConcurrentHashMap<String, Audio> audioCache;
+  private final NoiseAugment noise;
+  private final ReverbAugment reverb;
 
   /**
    * @param speed speed perturbation, or null for none (evaluation)
@@ -47,9 +51,11 @@ public final class TrainingData {
     this.specAugment = specAugment;
     this.seed = seed;
     this.audioCache = new ConcurrentHashMap<>();
+    this.noise = null;
+    this.reverb = null;
   }
 
-  private TrainingData(TrainingData parent, List<Example> examples) {
+  private TrainingData(TrainingData parent, List<Example> examples, NoiseAugment noise, ReverbAugment reverb) {
     this.examples = List.copyOf(examples);
     this.audioOptions = parent.audioOptions;
     this.fbank = parent.fbank;
@@ -57,6 +63,16 @@ public final class TrainingData {
     this.specAugment = parent.specAugment;
     this.seed = parent.seed;
     this.audioCache = parent.audioCache;
+    this.noise = noise;
+    this.reverb = reverb;
+  }
+
+  /**
+   * The same examples with on-the-fly reverberation and/or additive noise (either may be null), applied
+   * after speed perturbation; they draw from the same per-(seed, epoch, utterance) generator.
+   */
+  public TrainingData withAugmentation(NoiseAugment noise, ReverbAugment reverb) {
+    return new TrainingData(this, examples, noise, reverb);
   }
 
   /** The examples at {@code indices}, sharing this set's decoded-audio cache. */
@@ -65,7 +81,7 @@ public final class TrainingData {
     for (int i : indices) {
       picked.add(examples.get(i));
     }
-    return new TrainingData(this, picked);
+    return new TrainingData(this, picked, noise, reverb);
   }
 
   public List<Example> examples() {
@@ -85,6 +101,12 @@ public final class TrainingData {
     Audio a = audio(e);
     if (speed != null) {
       a = speed.apply(a, random);
+    }
+    if (reverb != null) {
+      a = reverb.apply(a, random);
+    }
+    if (noise != null) {
+      a = noise.apply(a, random);
     }
     float[][] feats = new FeatureExtractor(audioOptions, fbank, random.nextLong()).compute(e.audio(), a);
     if (specAugment != null) {

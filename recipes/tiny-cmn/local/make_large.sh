@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The larger training set where model capacity matters (not committed: about 200 MB of FLAC per
+# 10,000 sentences). Writes recipes/tiny-cmn/audio/large/ and recipes/tiny-cmn/data/train_large/:
+# the committed train split plus N more sentences of the same grammar (default 12,000; the grammar
+# continues the committed sentences.txt, so dev and test stay unseen), spoken by the training voices
+# and stored clean like train. Deterministic like make_corpus.sh. Usage (from any directory):
+#
+#   bash recipes/tiny-cmn/local/make_large.sh [N]
+#
+# Then train with --train-data recipes/tiny-cmn/data/train_large (dev and test are unchanged).
+set -euo pipefail
+export LC_ALL=C
+
+local_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$local_dir")"
+extra=${1:-12000}
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+for tool in espeak-ng sox flac; do
+  command -v "$tool" >/dev/null || { echo "make_large.sh: '$tool' not found (see make_corpus.sh)" >&2; exit 1; }
+done
+
+base=$(wc -l < "$root/local/sentences.txt")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$python" "$local_dir/gen_sentences.py" $((base + extra)) "$tmp/sentences.txt"
+rm -rf "$root/audio/large" "$root/data/train_large"
+"$python" "$local_dir/synth_corpus.py" "$root" --large "$tmp/sentences.txt"
+echo "audio/large: $(du -sb "$root/audio/large" | cut -f1) bytes" >&2
