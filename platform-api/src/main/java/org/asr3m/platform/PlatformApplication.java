@@ -20,6 +20,9 @@ public class PlatformApplication {
   public static void main(String[] args) {
     SpringApplication app = new SpringApplication(PlatformApplication.class);
     if (PlatformCommandLine.isCommand(args)) {
+      // stdout carries the token alone, so that TOKEN=$(java -jar platform-api.jar token create …) works
+      System.setProperty("logging.level.root", "warn");
+      System.setProperty("logging.level.org.asr3m", "warn");
       // a one-shot admin command: no web server, no embedded worker
       app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
       app.setDefaultProperties(java.util.Map.of("asr3m.embedded-worker.enabled", "false"));
