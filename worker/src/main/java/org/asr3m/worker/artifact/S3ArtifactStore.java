@@ -158,7 +158,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     try {
       client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
     } catch (Exception e) {
-      ErrorResponseException r = findCause(e, ErrorResponseException.class);
+      ErrorResponseException r = org.asr3m.io.Causes.find(e, ErrorResponseException.class);
       if (r == null || !"BucketAlreadyOwnedByYou".equals(r.errorResponse().code())) { // else: created concurrently
         throw bucketFailure("create", e);
       }
@@ -208,7 +208,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
           .userMetadata(Map.of(SHA256_METADATA, sha256))
           .build());
     } catch (Exception e) {
-      ArtifactIntegrityException integrity = findCause(e, ArtifactIntegrityException.class);
+      ArtifactIntegrityException integrity = org.asr3m.io.Causes.find(e, ArtifactIntegrityException.class);
       if (integrity != null) {
         throw integrity;
       }
@@ -378,7 +378,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   private static boolean isNotFound(Exception e) {
-    ErrorResponseException r = findCause(e, ErrorResponseException.class);
+    ErrorResponseException r = org.asr3m.io.Causes.find(e, ErrorResponseException.class);
     return r != null && NOT_FOUND_CODES.contains(r.errorResponse().code());
   }
 
@@ -388,7 +388,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   private static String reason(Exception e) {
-    ErrorResponseException r = findCause(e, ErrorResponseException.class);
+    ErrorResponseException r = org.asr3m.io.Causes.find(e, ErrorResponseException.class);
     return r != null
         ? r.errorResponse().code() + ": " + r.errorResponse().message()
         : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -397,17 +397,5 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private IOException failure(String action, String key, Exception e) {
     return new IOException(
         "S3 artefact store: cannot " + action + " '" + key + "' in " + location + " (" + reason(e) + ")", e);
-  }
-
-  private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return null;
   }
 }

@@ -18,7 +18,7 @@ public final class FailureReason {
     if (oom.isPresent()) {
       return oom.get().message();
     }
-    InputException input = find(e, InputException.class);
+    InputException input = org.asr3m.io.Causes.find(e, InputException.class);
     if (input != null) {
       return "bad input: " + input.getMessage();
     }
@@ -33,17 +33,5 @@ public final class FailureReason {
       }
     }
     return String.join(" <- ", parts);
-  }
-
-  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return null;
   }
 }
