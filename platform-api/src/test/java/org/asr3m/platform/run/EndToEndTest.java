@@ -21,26 +21,7 @@ import tools.jackson.databind.JsonNode;
  */
 @TestPropertySource(properties = {"asr3m.embedded-worker.enabled=true", "asr3m.worker.poll-interval=300ms"})
 class EndToEndTest extends ApiTestBase {
-  static final String RECIPE = """
-      model: conformer
-      encoder_conf: {output_size: 32, attention_heads: 2, linear_units: 64, num_blocks: 2, cnn_module_kernel: 5}
-      decoder_conf: {attention_heads: 2, linear_units: 64, num_blocks: 1}
-      model_conf: {ctc_weight: 0.5}
-      dataset_conf:
-        filter_conf: {min_length: 10}
-        speed_perturb: false
-        spec_aug: false
-        batch_conf: {max_frames_in_batch: 2000}
-      optim_conf: {lr: 0.002}
-      scheduler_conf: {warmup_steps: 20}
-      max_epoch: 1
-      log_interval: 1
-      seed: 777
-      accum_grad: 1
-      pipeline_conf:
-        decode_modes: [ctc_greedy_search, attention_rescoring]
-        beam: 4
-      """;
+  static final String RECIPE = org.asr3m.platform.TinyRecipes.DENSE;
 
   @TempDir
   Path dir;

@@ -39,25 +39,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiTest extends ApiTestBase {
-  static final String COMMON = """
-      encoder_conf: {output_size: 32, attention_heads: 2, linear_units: 64, num_blocks: 2, cnn_module_kernel: 5}
-      decoder_conf: {attention_heads: 2, linear_units: 64, num_blocks: 1}
-      model_conf: {ctc_weight: 0.5}
-      dataset_conf:
-        filter_conf: {min_length: 10}
-        speed_perturb: false
-        spec_aug: false
-        batch_conf: {max_frames_in_batch: 2000}
-      optim_conf: {lr: 0.002}
-      scheduler_conf: {warmup_steps: 20}
-      log_interval: 1
-      seed: 777
-      accum_grad: 1
-      pipeline_conf:
-        decode_modes: [ctc_greedy_search, attention_rescoring]
-        beam: 4
-      """;
-  static final String DENSE = "model: conformer\nmax_epoch: 1\n" + COMMON;
+  static final String COMMON = org.asr3m.platform.TinyRecipes.COMMON;
+  static final String DENSE = org.asr3m.platform.TinyRecipes.DENSE;
   static final String MOE = "model: conformer_moe\nmax_epoch: 2\nmoe_conf: {num_experts: 4, top_k: 1}\n" + COMMON;
 
   Browser browser;

@@ -20,7 +20,6 @@ public final class MetricsSink implements AutoCloseable {
   private final List<Object[]> buffer = new ArrayList<>();
   private long lastKept = Long.MIN_VALUE;
   private long lastFlush = System.nanoTime();
-  private long rowsWritten;
 
   public MetricsSink(JdbcTemplate jdbc, long runId, String stage, Duration minInterval) {
     this.jdbc = jdbc;
@@ -60,14 +59,9 @@ public final class MetricsSink implements AutoCloseable {
     if (!buffer.isEmpty()) {
       jdbc.batchUpdate("insert into metrics (run_id, stage, name, step, epoch, metric_value) values (?, ?, ?, ?, ?, ?)",
           buffer);
-      rowsWritten += buffer.size();
       buffer.clear();
     }
     lastFlush = System.nanoTime();
-  }
-
-  public long rowsWritten() {
-    return rowsWritten;
   }
 
   @Override

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -100,11 +99,5 @@ public class StageReuse {
   /** The outputs recorded for (stage, hash) are unusable (deleted from the store): the next run produces them again. */
   public void invalidate(String stage, String hash) {
     jdbc.sql("update stage_outputs set status = 'FAILED' where stage = ? and input_hash = ?").params(stage, hash).update();
-  }
-
-  /** The finished producer of (stage, hash), if any. */
-  public Optional<Long> producer(String stage, String hash) {
-    return jdbc.sql("select run_id from stage_outputs where stage = ? and input_hash = ? and status = 'COMPLETED'")
-        .params(stage, hash).query(Long.class).optional();
   }
 }

@@ -293,32 +293,16 @@ abstract class ArtifactStoreContractTest {
   }
 
   /** Serves {@code content} but throws after {@code failAfter} bytes, like a disk or network failing mid-upload. */
-  static final class FailingInputStream extends InputStream {
+  static final class FailingInputStream extends CutOffInputStream {
     static final String MESSAGE = "simulated failure of the source";
-    private final byte[] content;
-    private final int failAfter;
-    private int position;
 
     FailingInputStream(byte[] content, int failAfter) {
-      this.content = content;
-      this.failAfter = failAfter;
+      super(content, failAfter);
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (position >= failAfter) {
-        throw new IOException(MESSAGE + " after " + position + " bytes");
-      }
-      int n = Math.min(len, Math.min(failAfter, content.length) - position);
-      System.arraycopy(content, position, b, off, n);
-      position += n;
-      return n;
+    protected void atLimit(int position) throws IOException {
+      throw new IOException(MESSAGE + " after " + position + " bytes");
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.asr3m.worker.artifact;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -34,37 +33,21 @@ final class KilledUpload {
     System.exit(3);
   }
 
-  private static final class StallingInputStream extends InputStream {
-    private final byte[] content;
-    private final int stallAfter;
-    private int position;
-
+  /** Serves the first bytes, then announces it and blocks until the process is killed. */
+  private static final class StallingInputStream extends CutOffInputStream {
     StallingInputStream(byte[] content, int stallAfter) {
-      this.content = content;
-      this.stallAfter = stallAfter;
+      super(content, stallAfter);
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (position >= stallAfter) {
-        System.out.println(STALLED + " after " + position + " bytes");
-        System.out.flush();
-        try {
-          Thread.sleep(Long.MAX_VALUE); // until SIGKILL
-        } catch (InterruptedException e) {
-          throw new IOException("interrupted", e);
-        }
+    protected void atLimit(int position) throws IOException {
+      System.out.println(STALLED + " after " + position + " bytes");
+      System.out.flush();
+      try {
+        Thread.sleep(Long.MAX_VALUE); // until SIGKILL
+      } catch (InterruptedException e) {
+        throw new IOException("interrupted", e);
       }
-      int n = Math.min(len, stallAfter - position);
-      System.arraycopy(content, position, b, off, n);
-      position += n;
-      return n;
     }
   }
 }
