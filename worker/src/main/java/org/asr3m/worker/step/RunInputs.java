@@ -54,7 +54,12 @@ final class RunInputs {
   Path writeRecipe(String name, String yaml) throws IOException {
     Path dir = Files.createDirectories(ctx.localDir().getParent().resolve("recipes"));
     Path file = dir.resolve(ctx.stage().stepName() + "-" + name);
-    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    // featurePrep's partitions write and read this file on parallel threads: replace it atomically,
+    // so a reader never sees it truncated
+    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return file;
   }
 
