@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Instant;
 import org.asr3m.worker.WorkerProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -12,10 +13,13 @@ import org.springframework.stereotype.Component;
 public class WorkerRegistry {
   private final JdbcClient jdbc;
   private final WorkerProperties props;
+  private final HealthFile healthFile;
 
-  public WorkerRegistry(JdbcClient jdbc, WorkerProperties props) {
+  public WorkerRegistry(JdbcClient jdbc, WorkerProperties props,
+      @Value("${asr3m.worker.health-file:}") String healthFile) {
     this.jdbc = jdbc;
     this.props = props;
+    this.healthFile = new HealthFile(healthFile);
   }
 
   public void register(String device) {
@@ -25,6 +29,7 @@ public class WorkerRegistry {
         .params(props.id(), host(), ProcessHandle.current().pid(), device, LeaseManager.time(Instant.now()),
             LeaseManager.time(Instant.now()))
         .update();
+    healthFile.touch();
   }
 
   public void heartbeat(Long currentRun) {
@@ -34,6 +39,7 @@ public class WorkerRegistry {
         .params(LeaseManager.time(Instant.now()), currentRun, currentRun == null ? "IDLE" : "BUSY",
             rt.totalMemory() - rt.freeMemory(), rt.maxMemory(), props.id())
         .update();
+    healthFile.touch();
   }
 
   public void stopped() {
