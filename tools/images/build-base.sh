@@ -43,7 +43,7 @@ mkdir -p "$(dirname "$out")"
 # essential: the smallest Debian that still has bash, coreutils and findutils (the compose health
 # checks use them); libgomp1 is PyTorch's OpenMP runtime. Documentation is left out, licences kept.
 echo "build-base: Debian $suite + openjdk-17-jre-headless (a few minutes)"
-mmdebstrap --mode=root --variant=essential --format=tar --skip=output/mknod \
+mmdebstrap ${MMDEBSTRAP_OPTIONS:-} --mode=root --variant=essential --format=tar --skip=output/mknod \
   --include=openjdk-17-jre-headless,libgomp1,ca-certificates \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
