@@ -41,17 +41,17 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$(dirname "$out")"
 
 # essential: the smallest Debian that still has bash, coreutils and findutils (the compose health
-# checks use them); libgomp1 is PyTorch's OpenMP runtime. Documentation is left out, licences kept.
+# checks use them); libgomp1 is PyTorch's OpenMP runtime. Documentation is removed afterwards (not
+# filtered while unpacking: that runs a filter process per package, many times slower), licences kept.
 echo "build-base: Debian $suite + openjdk-17-jre-headless (a few minutes)"
 mmdebstrap ${MMDEBSTRAP_OPTIONS:-} --mode=root --variant=essential --format=tar --skip=output/mknod \
   --include=openjdk-17-jre-headless,libgomp1,ca-certificates \
-  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
-  --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
-  --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --customize-hook="echo 'asr3m:x:$uid:$uid:asr3m:/var/lib/asr3m:/usr/sbin/nologin' >> \"\$1/etc/passwd\"" \
   --customize-hook="echo 'asr3m:x:$uid:' >> \"\$1/etc/group\"" \
   --customize-hook="mkdir -p \"\$1/var/lib/asr3m\" && chown $uid:$uid \"\$1/var/lib/asr3m\"" \
   --customize-hook='chroot "$1" java -version' \
+  --customize-hook='find "$1/usr/share/doc" -mindepth 2 ! -name copyright ! -type d -delete' \
+  --customize-hook='rm -rf "$1/usr/share/man"/* "$1/usr/share/info"/* "$1/usr/share/locale"/*' \
   --customize-hook='rm -rf "$1/var/cache/apt"/*.bin "$1/var/lib/apt/lists"/* "$1/var/log"/*' \
   "$suite" "$work/layer.tar" "${mirror[@]}"
 
