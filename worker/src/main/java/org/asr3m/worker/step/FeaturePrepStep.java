@@ -62,7 +62,7 @@ public class FeaturePrepStep {
       long runId = manager.getJobExecution().getJobParameters().getLong("runId");
       StageContext ctx = open.computeIfAbsent(runId, frame::open);
       try {
-        services.control().check();
+        services.control().check(runId);
         ctx.log().line("stage featurePrep of run %d (%s) on worker %s", runId, ctx.run().name(), services.props().id());
         RunInputs in = new RunInputs(ctx);
         services.runs().fingerprints(runId, in.fingerprintsJson(false));
@@ -115,8 +115,8 @@ public class FeaturePrepStep {
       if (prefix.isEmpty()) {
         return RepeatStatus.FINISHED; // outputs reused: nothing to compute
       }
-      services.control().check();
       long runId = step.getJobExecution().getJobParameters().getLong("runId");
+      services.control().check(runId);
       int index = c.getInt("index");
       StageContext ctx = new StageContext(services.runs().get(runId), Stage.FEATURE_PREP, services.props().workDir(),
           services.store(), services.jdbc(), null);
