@@ -18,7 +18,7 @@ record DeviceMemory(Long used, Long max) {
     long max = 0;
     boolean cpu = false;
     for (String d : devices) {
-      if (d.isBlank() || d.startsWith("cpu") || !CudaUtils.hasCuda()) {
+      if (d.isBlank() || d.startsWith("cpu") || !Cuda.PRESENT) {
         cpu = true;
         continue;
       }
@@ -36,5 +36,10 @@ record DeviceMemory(Long used, Long max) {
       return new DeviceMemory(total - os.getFreeMemorySize(), total);
     }
     return max == 0 ? UNKNOWN : new DeviceMemory(used, max);
+  }
+
+  /** Whether CUDA is there, asked once (the probe loads native libraries). */
+  private static final class Cuda {
+    static final boolean PRESENT = CudaUtils.hasCuda();
   }
 }
