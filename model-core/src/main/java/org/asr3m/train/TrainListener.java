@@ -29,4 +29,13 @@ public interface TrainListener {
 
   /** A checkpoint was written. */
   default void onCheckpoint(Path dir) {}
+
+  /**
+   * Asked after every optimiser update: true makes the trainer write a step checkpoint right there
+   * ({@link #onCheckpoint} sees it) and end with {@link TrainingStoppedException} — how a worker that
+   * is shutting down hands its run on without losing the steps since the last scheduled checkpoint.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
 }

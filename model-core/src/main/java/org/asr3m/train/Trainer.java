@@ -144,6 +144,10 @@ public final class Trainer {
           if (conf.checkpointEverySteps() > 0 && step % conf.checkpointEverySteps() == 0 && !last) {
             save(run.outDir().resolve("step_" + step), new Checkpoint.State(epoch, step, bi + 1, conf.seed(), devResults));
           }
+          if (listener.stopRequested()) {
+            save(run.outDir().resolve("step_" + step), new Checkpoint.State(epoch, step, bi + 1, conf.seed(), devResults));
+            throw new TrainingStoppedException(step, run.outDir().resolve("step_" + step));
+          }
           if (run.maxSteps() > 0 && step >= run.maxSteps()) {
             stop = true;
             save(run.outDir().resolve("step_" + step), new Checkpoint.State(epoch, step, bi + 1, conf.seed(), devResults));

@@ -16,6 +16,7 @@ import org.asr3m.io.Npy;
 import org.asr3m.io.Npz;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.TrainListener;
+import org.asr3m.train.TrainingStoppedException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,40 @@ class TrainingRunTest {
     try (NDManager probe = NDManager.newBaseManager()) {
       return probe.getParentManager().getManagedArrays().size();
     }
+  }
+
+  @Test
+  void stopRequestWritesACheckpointAtTheNextStepAndResumesToTheSameLosses() throws Exception {
+    // no scheduled step checkpoints: the one the stop request writes is the only resume point in epoch 1
+    String recipe = base.replace("checkpoint_every_steps: 1", "checkpoint_every_steps: 0");
+    assertThat(recipe).isNotEqualTo(base);
+    Path out = tmp.resolve("stopped");
+    long epoch0Steps = Checkpoint.readState(tmp.resolve("a/epoch_0")).step();
+    long stopAt = epoch0Steps + 1;
+    long[] last = {0};
+    TrainListener stopper = new TrainListener() {
+      @Override
+      public void onStep(int epoch, long step, double lr, Map<String, Double> l, double gradNorm, double fps) {
+        last[0] = step;
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return last[0] == stopAt;
+      }
+    };
+    assertThatThrownBy(() -> TrainingRun.train(spec(recipe, out, null, null, null, 0), stopper))
+        .isInstanceOfSatisfying(TrainingStoppedException.class, e -> {
+          assertThat(e.step()).isEqualTo(stopAt);
+          assertThat(e.checkpoint()).isEqualTo(out.resolve("step_" + stopAt));
+        });
+    assertThat(TrainingRun.latestCheckpoint(out)).contains(out.resolve("step_" + stopAt));
+    assertThat(Checkpoint.readState(out.resolve("step_" + stopAt)).step()).isEqualTo(stopAt);
+
+    Map<Long, Map<String, Double>> resumed = new LinkedHashMap<>();
+    TrainingRun.train(spec(recipe, out, out.resolve("step_" + stopAt), null, null, 0), recorder(resumed));
+    assertThat(resumed.keySet()).first().isEqualTo(stopAt + 1);
+    resumed.forEach((step, losses) -> assertThat(losses).as("step " + step).isEqualTo(STRAIGHT.get(step)));
   }
 
   @Test

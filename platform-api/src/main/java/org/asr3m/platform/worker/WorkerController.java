@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,11 +32,22 @@ class WorkerController {
     return jdbc.sql("select * from workers order by heartbeat_at desc, id").query((rs, i) -> {
       OffsetDateTime beat = rs.getObject("heartbeat_at", OffsetDateTime.class);
       String status = rs.getString("status");
+      Long used = rs.getObject("memory_used", Long.class);
+      Long max = rs.getObject("memory_max", Long.class);
+      Long deviceUsed = rs.getObject("device_memory_used", Long.class);
+      Long deviceMax = rs.getObject("device_memory_max", Long.class);
+      String runs = rs.getString("current_runs");
+      List<Long> current = runs == null || runs.isBlank() ? List.of()
+          : Arrays.stream(runs.split(",")).map(String::trim).map(Long::valueOf).toList();
       return new WorkerView(rs.getString("id"), rs.getString("host"), rs.getObject("pid", Long.class),
-          rs.getString("device"), rs.getInt("slots"), status, rs.getObject("current_run", Long.class),
-          rs.getObject("memory_used", Long.class), rs.getObject("memory_max", Long.class),
+          rs.getString("device"), rs.getInt("slots"), status, rs.getObject("current_run", Long.class), current,
+          used, max, free(used, max), deviceUsed, deviceMax, free(deviceUsed, deviceMax),
           rs.getObject("started_at", OffsetDateTime.class), beat,
           beat != null && beat.isAfter(cutoff) && !"STOPPED".equals(status));
     }).list();
+  }
+
+  private static Long free(Long used, Long max) {
+    return used == null || max == null ? null : Math.max(0, max - used);
   }
 }

@@ -217,8 +217,9 @@ class RunApiTest extends ApiTestBase {
   void workersWithTheirHeartbeats() throws Exception {
     String live = "w-" + UUID.randomUUID();
     String dead = "w-" + UUID.randomUUID();
-    jdbc.sql("insert into workers (id, host, pid, device, status, current_run, memory_used, memory_max, heartbeat_at)"
-        + " values (?, 'h1', 42, 'cpu', 'BUSY', 5, 100, 200, current_timestamp)").param(live).update();
+    jdbc.sql("insert into workers (id, host, pid, device, slots, status, current_run, current_runs, memory_used, memory_max,"
+        + " device_memory_used, device_memory_max, heartbeat_at) values (?, 'h1', 42, 'gpu0,gpu1', 2, 'BUSY', 5, '5,7',"
+        + " 100, 200, 3000, 8000, current_timestamp)").param(live).update();
     jdbc.sql("insert into workers (id, host, status, heartbeat_at) values (?, 'h2', 'BUSY', ?)")
         .params(dead, java.time.OffsetDateTime.now().minusMinutes(10)).update();
     JsonNode list = json(get("/api/workers"));
@@ -227,7 +228,14 @@ class RunApiTest extends ApiTestBase {
     assertThat(byId.get(live).get("alive").asBoolean()).isTrue();
     assertThat(byId.get(live).get("currentRun").asLong()).isEqualTo(5);
     assertThat(byId.get(live).get("memoryMax").asLong()).isEqualTo(200);
-    assertThat(byId.get(live).get("device").asString()).isEqualTo("cpu");
+    assertThat(byId.get(live).get("memoryFree").asLong()).isEqualTo(100);
+    assertThat(byId.get(live).get("device").asString()).isEqualTo("gpu0,gpu1");
+    assertThat(byId.get(live).get("slots").asInt()).isEqualTo(2);
+    assertThat(byId.get(live).get("currentRuns").toString()).isEqualTo("[5,7]");
+    assertThat(byId.get(live).get("deviceMemoryUsed").asLong()).isEqualTo(3000);
+    assertThat(byId.get(live).get("deviceMemoryFree").asLong()).isEqualTo(5000);
+    assertThat(byId.get(dead).get("currentRuns").size()).isZero();
+    assertThat(byId.get(dead).get("deviceMemoryFree").isNull()).isTrue();
     assertThat(byId.get(dead).get("alive").asBoolean()).isFalse();
   }
 

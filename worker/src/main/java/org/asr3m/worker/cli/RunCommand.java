@@ -85,7 +85,7 @@ class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     long id = resume != null ? resumable(resume) : submit();
-    registry.register(props.device().isBlank() ? "auto" : props.device());
+    registry.register(props.deviceLabel(), 1);
     if (!leases.claim(id, props.id(), props.lease())) {
       out.printf("run %d is held by worker %s; waiting for its lease to expire (at most %s)%n", id,
           runs.get(id).workerId(), props.lease());

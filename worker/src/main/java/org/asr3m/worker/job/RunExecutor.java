@@ -59,9 +59,17 @@ public class RunExecutor {
     return new JobParametersBuilder().addLong("runId", runId, true).toJobParameters();
   }
 
-  /** Runs the claimed run to its end (or until it is interrupted) and returns its status. */
+  /** Runs the claimed run on this worker's device to its end (or until it is interrupted) and returns its status. */
   public RunStatus execute(long runId) throws Exception {
-    control.reset();
+    return execute(runId, props.device());
+  }
+
+  /**
+   * Runs the claimed run on {@code device} (a slot's device; empty = DJL's choice) to its end or until
+   * it is interrupted, and returns its status (RUNNING when it was handed back to the queue).
+   */
+  public RunStatus execute(long runId, String device) throws Exception {
+    control.begin(runId, device);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lease-heartbeat-run-" + runId);
       t.setDaemon(true);
@@ -70,12 +78,13 @@ public class RunExecutor {
     long period = Math.max(200, props.lease().toMillis() / 3);
     heartbeat.scheduleAtFixedRate(() -> beat(runId), period, period, TimeUnit.MILLISECONDS);
     try {
-      runs.describe(runId, JSON.writeValueAsString(Versions.current().asMap()), props.device().isBlank() ? "auto" : props.device());
+      runs.describe(runId, JSON.writeValueAsString(Versions.current().asMap()), device.isBlank() ? "auto" : device);
       JobExecution exec = launch(runId);
       return conclude(runId, exec);
     } finally {
       heartbeat.shutdownNow();
       heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+      control.end(runId);
     }
   }
 
@@ -109,12 +118,12 @@ public class RunExecutor {
       runs.finish(runId, RunStatus.COMPLETED, null);
       return RunStatus.COMPLETED;
     }
-    if (control.cancelled()) {
+    if (control.cancelled(runId)) {
       runs.finish(runId, RunStatus.CANCELLED, "cancelled by request");
       return RunStatus.CANCELLED;
     }
     try {
-      control.check();
+      control.check(runId);
     } catch (RunControl.RunInterruptedException e) {
       // lost lease or shutdown: the run is not over; another worker (or this one, later) continues it
       LOG.warn("run {} interrupted: {}", runId, e.getMessage());
@@ -132,12 +141,12 @@ public class RunExecutor {
   private void beat(long runId) {
     try {
       if (!leases.renew(runId, props.id(), props.lease())) {
-        control.leaseLost();
+        control.leaseLost(runId);
       }
       if (runs.cancelRequested(runId)) {
-        control.cancel();
+        control.cancel(runId);
       }
-      registry.heartbeat(runId);
+      registry.heartbeat();
     } catch (RuntimeException e) {
       // a database hiccup must not kill the heartbeat thread; the lease has slack for a few misses
       LOG.warn("heartbeat for run {} failed: {}", runId, e.toString());

@@ -44,10 +44,10 @@ public class EvaluateStep extends StageTasklet {
     List<StoredArtifact> outputs = new ArrayList<>();
     int done = 0;
     for (Map.Entry<String, String> set : ctx.run().testData().entrySet()) {
-      services.control().check();
+      services.control().check(runId);
       Path data = ctx.dataDir(set.getValue());
       Path out = ctx.localDir().resolve("decode").resolve(set.getKey());
-      String device = services.props().device().isBlank() ? null : services.props().device();
+      String device = services.control().device(runId).isBlank() ? null : services.control().device(runId);
       Map<String, Evaluation.Result> results = Evaluation.decode(model, data, modes, out, device, ctx.log().writer());
       for (Evaluation.Result r : results.values()) {
         for (var p : r.problems()) {

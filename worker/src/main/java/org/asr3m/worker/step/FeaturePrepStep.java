@@ -19,6 +19,7 @@ import org.asr3m.worker.artifact.StoredArtifact;
 import org.asr3m.worker.run.Stage;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.core.partition.support.DefaultStepExecutionAggregator;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
@@ -45,13 +46,18 @@ public class FeaturePrepStep {
   private static final String PREFIX = "featurePrep.prefix";
   private static final String HASH = "featurePrep.hash";
   private static final String REUSED_FROM = "featurePrep.reusedFrom";
+  /** How many partitions the partitioner cut: a restarted manager re-runs (and sees) only the unfinished ones. */
+  private static final String PARTITIONS = "featurePrep.partitions";
   private final StageServices services;
   private final StageFrame frame;
   /** Stage contexts opened by the partitioner, closed by the aggregator (same manager step). */
   private final Map<Long, StageContext> open = new ConcurrentHashMap<>();
 
-  public FeaturePrepStep(StageServices services) {
+  private final JobRepository repository;
+
+  public FeaturePrepStep(StageServices services, JobRepository repository) {
     this.services = services;
+    this.repository = repository;
     this.frame = new StageFrame(services, Stage.FEATURE_PREP);
   }
 
@@ -62,7 +68,7 @@ public class FeaturePrepStep {
       long runId = manager.getJobExecution().getJobParameters().getLong("runId");
       StageContext ctx = open.computeIfAbsent(runId, frame::open);
       try {
-        services.control().check();
+        services.control().check(runId);
         ctx.log().line("stage featurePrep of run %d (%s) on worker %s", runId, ctx.run().name(), services.props().id());
         RunInputs in = new RunInputs(ctx);
         services.runs().fingerprints(runId, in.fingerprintsJson(false));
@@ -76,6 +82,8 @@ public class FeaturePrepStep {
           m.putString(PREFIX, d.reused().outputPrefix());
           m.putLong(REUSED_FROM, d.reused().reusedFromRun());
           parts.put("partition0", partition(0, 0, 0, ""));
+          m.putInt(PARTITIONS, 1);
+          repository.updateExecutionContext(manager);
           return parts;
         }
         m.putString(DECISION, "produce");
@@ -86,7 +94,10 @@ public class FeaturePrepStep {
           parts.put("partition" + i, partition(i, (int) ((long) n * i / k), (int) ((long) n * (i + 1) / k),
               d.producePrefix()));
         }
+        m.putInt(PARTITIONS, k);
         ctx.log().line("%d utterances in %d partition(s)", n, k);
+        // saved now: a manager restarted after a crash (not after a failure) must still know what to merge
+        repository.updateExecutionContext(manager);
         return parts;
       } catch (Exception e) {
         open.remove(runId);
@@ -115,8 +126,8 @@ public class FeaturePrepStep {
       if (prefix.isEmpty()) {
         return RepeatStatus.FINISHED; // outputs reused: nothing to compute
       }
-      services.control().check();
       long runId = step.getJobExecution().getJobParameters().getLong("runId");
+      services.control().check(runId);
       int index = c.getInt("index");
       StageContext ctx = new StageContext(services.runs().get(runId), Stage.FEATURE_PREP, services.props().workDir(),
           services.store(), services.jdbc(), null);
@@ -158,7 +169,7 @@ public class FeaturePrepStep {
           frame.finished(ctx, StageOutcome.reused(m.getLong(REUSED_FROM), m.getString(PREFIX)));
           return;
         }
-        frame.finished(ctx, merge(ctx, hash, m.getString(PREFIX), partitions.size()));
+        frame.finished(ctx, merge(ctx, hash, m.getString(PREFIX), m.getInt(PARTITIONS, partitions.size())));
       } catch (Exception e) {
         if (!hash.isEmpty()) {
           frame.productionFailed(ctx, hash, e);

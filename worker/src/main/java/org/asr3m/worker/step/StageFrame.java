@@ -1,8 +1,10 @@
 package org.asr3m.worker.step;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.asr3m.worker.artifact.StoredArtifact;
 import org.asr3m.worker.progress.StageLog;
@@ -34,11 +36,31 @@ final class StageFrame {
   StageContext open(long runId) {
     RunRecord run = services.runs().get(runId);
     var workDir = services.props().workDir();
-    StageLog log = new StageLog(workDir.resolve("runs").resolve(Long.toString(runId)).resolve("logs")
-        .resolve(stage.stepName() + ".log"));
+    Path file = workDir.resolve("runs").resolve(Long.toString(runId)).resolve("logs").resolve(stage.stepName() + ".log");
+    continueStoredLog(runId, file);
+    StageLog log = new StageLog(file);
     StageContext ctx = new StageContext(run, stage, workDir, services.store(), services.jdbc(), log);
     services.runs().stageStarted(runId, stage, null);
     return ctx;
+  }
+
+  /**
+   * A stage resumed on another worker (after a crash or a graceful stop) goes on with the log the
+   * earlier attempt stored, so the stored log keeps every attempt.
+   */
+  private void continueStoredLog(long runId, Path file) {
+    if (Files.exists(file)) {
+      return;
+    }
+    String key = "runs/" + runId + "/logs/" + stage.stepName() + ".log";
+    try {
+      if (services.store().stat(key).isPresent()) {
+        Files.createDirectories(file.getParent());
+        services.store().get(key, file);
+      }
+    } catch (IOException e) {
+      LOG.warn("run {}: could not fetch the stored log of stage {}: {}", runId, stage.stepName(), e.toString());
+    }
   }
 
   void finished(StageContext ctx, StageOutcome o) {

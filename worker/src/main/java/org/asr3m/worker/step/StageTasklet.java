@@ -31,7 +31,7 @@ public abstract class StageTasklet implements Tasklet {
     ctx.log().line("stage %s of run %d (%s) on worker %s", ctx.stage().stepName(), runId, ctx.run().name(),
         services.props().id());
     try {
-      services.control().check();
+      services.control().check(runId);
       frame.finished(ctx, run(ctx));
       return RepeatStatus.FINISHED;
     } catch (Throwable e) {

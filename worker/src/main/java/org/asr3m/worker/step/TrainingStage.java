@@ -13,6 +13,7 @@ import org.asr3m.moe.ExpertStats;
 import org.asr3m.pipeline.TrainingRun;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.TrainListener;
+import org.asr3m.train.TrainingStoppedException;
 import org.asr3m.worker.artifact.StoredArtifact;
 import org.asr3m.worker.progress.MetricsSink;
 import org.asr3m.worker.progress.StageProgress;
@@ -71,8 +72,14 @@ final class TrainingStage {
     try (listener.sink) {
       fin = TrainingRun.train(new TrainingRun.Spec(recipeYaml, spec.trainDir(), spec.devDir(), spec.units(), spec.cmvn(),
           exp, resume, spec.initFrom(), spec.initEmbedding(), spec.maxEpochs(), spec.maxSteps(),
-          services.props().device().isBlank() ? null : services.props().device()), spec.recipe(), listener,
-          ctx.log().writer(), ctx.log().writer());
+          services.control().device(ctx.run().id()).isBlank() ? null : services.control().device(ctx.run().id())),
+          spec.recipe(), listener, ctx.log().writer(), ctx.log().writer());
+    } catch (TrainingStoppedException stopped) {
+      // the worker is shutting down: the checkpoint of the stop is stored (onCheckpoint); hand the run on
+      ctx.log().line("stopped after step %d for the worker's shutdown; checkpoint %s stored", stopped.step(),
+          stopped.checkpoint().getFileName());
+      services.control().check(ctx.run().id());
+      throw stopped;
     }
     if (fin == null) {
       throw new IllegalStateException("training stopped before the first epoch ended (max_steps reached):"
@@ -138,8 +145,13 @@ final class TrainingStage {
 
     @Override
     public void onBatch(int epoch, int batch, int batches) {
-      services.control().check();
+      services.control().checkUrgent(ctx.run().id());
       progress.batch(epoch, batch, batches);
+    }
+
+    @Override
+    public boolean stopRequested() {
+      return services.control().checkpointAndStop(ctx.run().id());
     }
 
     @Override

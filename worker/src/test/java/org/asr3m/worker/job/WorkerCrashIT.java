@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * service is killed with SIGKILL while the train stage runs; a second worker process (its own work
  * directory, as if on another machine) takes the run over when the lease expires, restarts the same
  * Spring Batch job instance, resumes training from the last stored checkpoint and finishes with a
- * final model bit-identical to that of an uninterrupted run with the same seed.
+ * final model bit-identical to that of an uninterrupted run with the same seed. The same with a
+ * graceful stop (SIGTERM): the worker writes a checkpoint at the next step, hands the run back and
+ * exits, and the next worker resumes from that checkpoint to the same final model.
  */
 class WorkerCrashIT {
   private static PostgresTestDatabase db;
@@ -98,14 +100,64 @@ class WorkerCrashIT {
     assertThat(p.exitValue()).as(Files.readString(log)).isZero();
   }
 
+  /** The uninterrupted reference run, executed once for both tests. */
+  private synchronized long reference(Connection c) throws Exception {
+    if (referenceRun == null) {
+      long reference = submit(c, "reference");
+      await(worker("a"), 600, tmp.resolve("a.log"));
+      assertThat(single(c, "select status from runs where id = " + reference)).isEqualTo("COMPLETED");
+      referenceRun = reference;
+    }
+    return referenceRun;
+  }
+
+  private static Long referenceRun;
+
+  @Test
+  void sigtermDuringTrainingCheckpointsHandsTheRunBackAndAnotherWorkerFinishesIt() throws Exception {
+    assertThat(JAR).exists();
+    try (Connection c = db.connect()) {
+      long reference = reference(c);
+      long run = submit(c, "stopped");
+      Process d = worker("d");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+      while (single(c, "select object_key from artifacts where run_id = " + run
+          + " and object_key like 'runs/" + run + "/train/step_%/trainer.json'") == null) {
+        assertThat(d.isAlive()).as("worker d ended before a train checkpoint: " + Files.readString(tmp.resolve("d.log")))
+            .isTrue();
+        assertThat(System.nanoTime()).as("no train checkpoint within 600 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      d.destroy(); // SIGTERM
+      assertThat(d.waitFor(300, TimeUnit.SECONDS)).as("worker d did not stop after SIGTERM").isTrue();
+      // the run went back to the queue with its stage pending, after a checkpoint at the next step
+      assertThat(single(c, "select status from runs where id = " + run)).isEqualTo("QUEUED");
+      assertThat(single(c, "select worker_id from runs where id = " + run)).isNull();
+      assertThat(single(c, "select status from run_stages where run_id = " + run + " and stage = 'train'"))
+          .isEqualTo("PENDING");
+      assertThat(single(c, "select status from workers where id = 'd'")).isEqualTo("STOPPED");
+      String firstLog = Files.readString(tmp.resolve("artifacts/runs/" + run + "/logs/train.log"));
+      assertThat(firstLog).contains("for the worker's shutdown; checkpoint step_");
+      String step = firstLog.replaceAll("(?s).*for the worker's shutdown; checkpoint (step_\\d+).*", "$1");
+      assertThat(single(c, "select object_key from artifacts where object_key = 'runs/" + run + "/train/" + step
+          + "/trainer.json'")).isNotNull();
+
+      // another worker resumes from exactly that checkpoint and ends where the uninterrupted run ended
+      await(worker("e"), 600, tmp.resolve("e.log"));
+      assertThat(single(c, "select status from runs where id = " + run)).isEqualTo("COMPLETED");
+      String log = Files.readString(tmp.resolve("artifacts/runs/" + run + "/logs/train.log"));
+      assertThat(log).contains("resuming from runs/" + run + "/train/" + step);
+      assertThat(single(c, "select sha256 from artifacts where object_key = 'runs/" + run + "/train/final/model.npz'"))
+          .isNotNull().isEqualTo(single(c, "select sha256 from artifacts where object_key = 'runs/" + reference
+              + "/train/final/model.npz'"));
+    }
+  }
+
   @Test
   void sigkillDuringTrainingThenAnotherWorkerResumesToTheSameResult() throws Exception {
     assertThat(JAR).as("worker.jar is built in the package phase, before this integration test").exists();
     try (Connection c = db.connect()) {
-      // the uninterrupted reference run
-      long reference = submit(c, "reference");
-      await(worker("a"), 600, tmp.resolve("a.log"));
-      assertThat(single(c, "select status from runs where id = " + reference)).isEqualTo("COMPLETED");
+      long reference = reference(c);
 
       // the same run again, killed during the train stage once a step checkpoint of it is stored
       long victim = submit(c, "victim");
