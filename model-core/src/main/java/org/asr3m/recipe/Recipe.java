@@ -62,8 +62,14 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     }
   }
 
-  /** model_conf: η and the attention-loss settings. */
-  public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight) {}
+  /**
+   * model_conf: η and the attention-loss settings.
+   *
+   * @param ctcDropoutRate dropout on the encoder output before the CTC projection ({@code ctc_dropout_rate});
+   *     0 by default, as WeNet's CTC module ({@code dropout_rate=0.0}) and 3m-asr's {@code out_linear}
+   */
+  public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight,
+      float ctcDropoutRate) {}
 
   /**
    * dataset_conf.
@@ -204,7 +210,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
       throw mc.error("reverse_weight", "needs a bidirectional decoder (decoder: bitransformer)");
     }
     ModelConf model = new ModelConf(mc.number("ctc_weight", 0.3, 0, 1), mc.number("lsm_weight", 0.1, 0, 0.99),
-        mc.bool("length_normalized_loss", false), reverse);
+        mc.bool("length_normalized_loss", false), reverse, mc.number("ctc_dropout_rate", 0.0, 0, 0.99));
     mc.finish();
 
     DataConf data = parseData(y.section("dataset_conf"), inputDim, file);
