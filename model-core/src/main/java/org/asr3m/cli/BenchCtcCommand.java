@@ -47,6 +47,7 @@ final class BenchCtcCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Engine.getInstance(); // loads the natives that the thread settings below call into
     int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
     if (threads > 0) {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);

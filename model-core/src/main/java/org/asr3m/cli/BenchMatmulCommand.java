@@ -1,5 +1,6 @@
 package org.asr3m.cli;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -33,6 +34,7 @@ final class BenchMatmulCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Engine.getInstance(); // loads the natives that the thread settings below call into
     int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
     if (threads > 0) {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
