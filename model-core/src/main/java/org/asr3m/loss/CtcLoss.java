@@ -21,7 +21,7 @@ import org.asr3m.nn.Ops;
  * torch.nn.CTCLoss, and slower with more threads (each tiny op pays the pool's hand-off). Here the
  * device does only the dense work over (B, T, V) — log-softmax, one gather of the (B, T, S)
  * emissions, exp, one subtraction — and the recursions run as a tight double-precision loop over
- * primitive arrays per utterance, utterances spread over at most the engine's intra-op threads.
+ * primitive arrays per utterance ({@link Alignment}).
  *
  * <p>Infeasible alignments (target too long for the input once repeats need blanks) have
  * P = 0: their loss is +∞ and, as with {@code zero_infinity}, they contribute neither loss nor
@@ -75,11 +75,13 @@ public final class CtcLoss {
 
       double[] losses = new double[b];
       double[][] occupancy = new double[b][]; // (T_b, S_b) per utterance, null when infeasible or empty
-      UtteranceParallel.forEach(b, i -> {
+      // one thread: the recursions are < 1 ms for a batch, and a Java worker would compete with
+      // libtorch's OpenMP threads, which spin after each parallel region (measured: slower on 2 threads)
+      for (int i = 0; i < b; i++) {
         Alignment a = new Alignment(emit, i, t, s, (int) Math.min(inLens[i], t), (int) tgtLens[i], ext);
         losses[i] = a.negLogP();
         occupancy[i] = a.occupancy();
-      });
+      }
 
       // Σ_{s: l'_s = k} occupancy, scattered into a dense (B, T, V) array on the host
       int sizeBtv = Math.multiplyExact(Math.multiplyExact(b, t), v);
