@@ -28,6 +28,9 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "model-core
 IDIM, D, H, FF, BLOCKS, KERNEL = 80, 32, 4, 64, 2, 5
 VOCAB, DEC_BLOCKS, R_DEC_BLOCKS = 12, 1, 1
 CTC_WEIGHT, LSM, REVERSE = 0.3, 0.1, 0.3
+# WeNet's CTC module (dropout_rate=0.0) and 3m-asr's out_linear apply no dropout before the projection;
+# model_conf.ctc_dropout_rate defaults to this, so the Java head matches in training mode too
+CTC_DROPOUT = 0.0
 # parameters whose gradient of the joint loss is stored, one per kind of module on the path
 GRAD_CHECKED = ["encoder.embed.conv.0.weight", "encoder.encoders.0.self_attn.pos_bias_u",
                 "encoder.encoders.0.conv_module.depthwise_conv.weight", "encoder.encoders.1.feed_forward.w_1.weight",
@@ -232,7 +235,7 @@ def main():
     with torch.enable_grad():
         enc, mask = model.encoder(feats, feat_lens)
         enc_lens = mask.squeeze(1).sum(1)
-        ctc_logits = model.ctc.ctc_lo(enc)
+        ctc_logits = model.ctc.ctc_lo(F.dropout(enc, CTC_DROPOUT, training=True))
         loss_ctc = F.ctc_loss(torch.log_softmax(ctc_logits, 2).transpose(0, 1), targets.clamp(min=0), enc_lens,
                               target_lens, blank=0, reduction="sum", zero_infinity=False) / b
         ys_in, ys_out = add_sos_eos(targets, target_lens, sos)

@@ -70,6 +70,12 @@ public final class Asr3m {
     if (advice.isPresent()) {
       return outOfMemory(err, cmd.getCommandName(), advice.get());
     }
+    var natives = NativeLibraryAdvice.of(e);
+    if (natives.isPresent()) {
+      err.println("asr3m " + cmd.getCommandName() + ": error: " + natives.get());
+      err.flush();
+      return 1;
+    }
     if (e instanceof InputException || e instanceof IllegalArgumentException) {
       err.println("asr3m " + cmd.getCommandName() + ": error: " + e.getMessage());
       err.flush();

@@ -55,6 +55,10 @@ final class BenchDecodeCommand implements Callable<Integer> {
       description = "Utterances per decoding call (default: ${DEFAULT-VALUE}, one at a time as a streaming service).")
   int batch;
 
+  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+      description = "Measure with N intra-op threads only (default: 1 thread, then all).")
+  int threads;
+
   @Override
   public Integer call() throws Exception {
     if ((recipeFile == null) == (checkpoint == null)) {
@@ -70,7 +74,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
     List<Recipe> recipes = recipeFile == null ? null : sweep.recipes(recipeFile);
     int models = recipes == null ? 1 : recipes.size();
     int all = Runtime.getRuntime().availableProcessors();
-    int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
+    int[] threadCounts = threads > 0 ? new int[] {threads} : all == 1 ? new int[] {1} : new int[] {1, all};
     double[][] rtf = new double[models][threadCounts.length];
     try (NDManager m = NDManager.newBaseManager()) {
       List<Recognizer> recognizers = new ArrayList<>();

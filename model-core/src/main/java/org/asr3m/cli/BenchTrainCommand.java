@@ -91,6 +91,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       long rssBefore = 0;
       long heapBefore = 0;
       double total = 0;
+      double[] stepTimes = new double[steps];
       double[] phase = new double[5]; // forward, backward, gradient norm, clipped Adam, zeroing
       for (int s = 0; s < steps + 2; s++) {
         if (s == 2) {
@@ -119,7 +120,8 @@ final class BenchTrainCommand implements Callable<Integer> {
           at[5] = System.nanoTime();
         }
         if (s >= 2) {
-          total += (System.nanoTime() - t0) / 1e9;
+          stepTimes[s - 2] = (System.nanoTime() - t0) / 1e9;
+          total += stepTimes[s - 2];
           for (int i = 0; i < phase.length; i++) {
             phase[i] += (at[i + 1] - at[i]) / 1e9 / steps;
           }
@@ -128,7 +130,9 @@ final class BenchTrainCommand implements Callable<Integer> {
       double step = total / steps;
       out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads%n", recipeFile, batch,
           frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
-      out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps)%n", step, batch * frames / step, steps);
+      java.util.Arrays.sort(stepTimes);
+      out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps; median %.4f s)%n", step, batch * frames / step,
+          steps, stepTimes[steps / 2]);
       out.printf("  forward %.3f s, backward %.3f s, gradient norm %.3f s, clipped Adam %.3f s, zeroing %.3f s; %,d parameters%n",
           phase[0], phase[1], phase[2], phase[3], phase[4],
           params.stream().mapToLong(p -> p.getArray().size()).sum());

@@ -34,7 +34,8 @@ public final class LabelSmoothingLoss {
    */
   public NDArray loss(NDArray logits, NDArray target) {
     long batch = logits.getShape().get(0);
-    NDArray logp = logits.logSoftmax(2);
+    // fp16 compute (use_amp): the loss itself in fp32, as autocast does for log_softmax and losses
+    NDArray logp = (logits.getDataType() == DataType.FLOAT16 ? Ops.toFloat32(logits) : logits).logSoftmax(2);
     NDArray tgt = target.toType(DataType.INT64, false);
     NDArray valid = tgt.neq((long) IGNORE_ID);
     NDArray safe = Ops.where(valid, tgt, tgt.zerosLike());

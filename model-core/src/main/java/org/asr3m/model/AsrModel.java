@@ -69,10 +69,10 @@ public final class AsrModel extends Layer {
     }
     this.decoder = addChildBlock("decoder", recipe.decoder().bidirectional()
         ? new BiTransformerDecoder(recipe.decoder()) : new TransformerDecoder(recipe.decoder(), recipe.decoder().numBlocks()));
-    this.ctc = addChildBlock("ctc", new CtcHead(recipe.encoder().outputSize(), vocab, recipe.encoder().dropoutRate()));
+    this.ctc = addChildBlock("ctc", new CtcHead(recipe.encoder().outputSize(), vocab, recipe.model().ctcDropoutRate()));
     this.attentionLoss = new LabelSmoothingLoss(vocab, recipe.model().lsmWeight(), recipe.model().lengthNormalizedLoss());
     this.embedding = recipe.embedding() == null ? null
-        : addChildBlock("embedding", new EmbeddingNetwork(recipe.embedding(), vocab));
+        : addChildBlock("embedding", new EmbeddingNetwork(recipe.embedding(), vocab, recipe.model().ctcDropoutRate()));
     this.multiLevel = recipe.decoderLevels().length == 0 ? null
         : addChildBlock("multi_level", new MultiLevelDecoders(recipe.decoder(), recipe.decoderLevels()));
   }

@@ -22,9 +22,10 @@ public final class EmbeddingNetwork extends Layer {
   private final ConformerEncoder encoder;
   private final CtcHead ctc;
 
-  public EmbeddingNetwork(EncoderConfig config, int vocab) {
+  /** @param ctcDropout dropout before its CTC projection (model_conf.ctc_dropout_rate, as the main head) */
+  public EmbeddingNetwork(EncoderConfig config, int vocab, float ctcDropout) {
     encoder = addChildBlock("encoder", new ConformerEncoder(config));
-    ctc = addChildBlock("ctc", new CtcHead(config.outputSize(), vocab, config.dropoutRate()));
+    ctc = addChildBlock("ctc", new CtcHead(config.outputSize(), vocab, ctcDropout));
   }
 
   public ConformerEncoder encoder() {

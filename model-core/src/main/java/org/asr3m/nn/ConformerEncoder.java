@@ -68,8 +68,8 @@ public final class ConformerEncoder extends Layer {
 
   /** Sets the CMVN used inside the network (mean and 1/σ per feature dimension). */
   public void setCmvn(org.asr3m.features.GlobalCmvn stats) {
-    cmvnMean.getArray().set(toFloat(stats.mean()));
-    cmvnIstd.getArray().set(toFloat(stats.inverseStd()));
+    InPlaceCopy.copy(cmvnMean.getArray(), toFloat(stats.mean()));
+    InPlaceCopy.copy(cmvnIstd.getArray(), toFloat(stats.inverseStd()));
   }
 
   private static float[] toFloat(double[] v) {

@@ -32,6 +32,17 @@ public final class Ops {
     return like.getManager().full(new Shape(), value, like.getDataType(), like.getDevice());
   }
 
+  /**
+   * x in float32, recorded by autograd (DJL's toType is not: its cast runs without gradient). A
+   * multiplication by a one-element float32 tensor promotes a float16 x and passes its gradient back.
+   */
+  public static NDArray toFloat32(NDArray x) {
+    if (x.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+      return x;
+    }
+    return x.mul(x.getManager().ones(new Shape(1), ai.djl.ndarray.types.DataType.FLOAT32, x.getDevice()));
+  }
+
   /** x · v, safe under autograd (see class comment). */
   public static NDArray mul(NDArray x, double v) {
     return x.mul(scalar(x, (float) v));

@@ -62,8 +62,14 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     }
   }
 
-  /** model_conf: η and the attention-loss settings. */
-  public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight) {}
+  /**
+   * model_conf: η and the attention-loss settings.
+   *
+   * @param ctcDropoutRate dropout on the encoder output before the CTC projection ({@code ctc_dropout_rate});
+   *     0 by default, as WeNet's CTC module ({@code dropout_rate=0.0}) and 3m-asr's {@code out_linear}
+   */
+  public record ModelConf(float ctcWeight, float lsmWeight, boolean lengthNormalizedLoss, float reverseWeight,
+      float ctcDropoutRate) {}
 
   /**
    * dataset_conf.
@@ -80,9 +86,10 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
    *
    * @param checkpointEverySteps save a resumable checkpoint every N optimiser updates (0 = per epoch only)
    * @param averageNum number of best (lowest dev CTC loss) epoch checkpoints to average at the end
+   * @param useAmp fp16 compute with fp32 master weights and dynamic loss scaling ({@code use_amp}, WeNet's name)
    */
   public record TrainConf(float lr, int warmupSteps, float gradClip, int accumGrad, int maxEpoch, int logInterval,
-      long seed, int checkpointEverySteps, int averageNum) {}
+      long seed, int checkpointEverySteps, int averageNum, boolean useAmp) {}
 
   /** The decoding modes an evaluation stage may list (WeNet's names). */
   public static final java.util.List<String> DECODE_MODES = java.util.Arrays.stream(
@@ -204,7 +211,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
       throw mc.error("reverse_weight", "needs a bidirectional decoder (decoder: bitransformer)");
     }
     ModelConf model = new ModelConf(mc.number("ctc_weight", 0.3, 0, 1), mc.number("lsm_weight", 0.1, 0, 0.99),
-        mc.bool("length_normalized_loss", false), reverse);
+        mc.bool("length_normalized_loss", false), reverse, mc.number("ctc_dropout_rate", 0.0, 0, 0.99));
     mc.finish();
 
     DataConf data = parseData(y.section("dataset_conf"), inputDim, file);
@@ -316,7 +323,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     return new TrainConf(lr, warmup, y.number("grad_clip", 5, 0, 1e9), y.integer("accum_grad", 4, 1, 100000),
         y.integer("max_epoch", 26, 1, 100000), y.integer("log_interval", 100, 1, Integer.MAX_VALUE),
         y.integer("seed", 777, 0, Integer.MAX_VALUE), y.integer("checkpoint_every_steps", 0, 0, Integer.MAX_VALUE),
-        y.integer("average_num", 1, 1, 1000));
+        y.integer("average_num", 1, 1, 1000), y.bool("use_amp", false));
   }
 
   private static PipelineConf parsePipeline(YamlSection p, String modelType, int maxEpoch, boolean embeddingRouter) {

@@ -190,7 +190,7 @@ public final class Adam {
       if (inHostMemory(moment)) {
         view(moment).put(values);
       } else {
-        moment.set(values);
+        org.asr3m.nn.InPlaceCopy.copy(moment, values);
       }
     }
     this.step = savedStep;

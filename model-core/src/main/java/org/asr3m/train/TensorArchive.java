@@ -51,7 +51,7 @@ final class TensorArchive {
     in.read(name, bytes);
     float[] values = new float[Math.toIntExact(target.size())];
     bytes.flip().asFloatBuffer().get(values);
-    target.set(values);
+    org.asr3m.nn.InPlaceCopy.copy(target, values);
   }
 
   private static boolean direct(NDArray a) {

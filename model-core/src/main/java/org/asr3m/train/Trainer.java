@@ -47,6 +47,10 @@ public final class Trainer {
   private final TrainListener listener;
   private final Adam adam;
   private final NoamSchedule schedule;
+  /** fp16 loss scaling (recipe use_amp), or null for fp32 training. */
+  private final LossScaler scaler;
+  /** Batch split over the visible GPUs when DJL reports two or more, else null. */
+  private final DataParallel parallel;
 
   public Trainer(AsrModel model, NDManager manager, TrainConfig run, TrainListener listener) {
     this.model = model;
@@ -56,6 +60,13 @@ public final class Trainer {
     this.listener = listener;
     this.adam = new Adam(ParameterNames.of(model), manager);
     this.schedule = new NoamSchedule(conf.lr(), conf.warmupSteps());
+    this.scaler = conf.useAmp() ? new LossScaler() : null;
+    this.parallel = DataParallel.ofVisibleGpus(manager.getDevice());
+  }
+
+  /** Steps skipped because their fp16 gradients overflowed (0 without use_amp). */
+  public long overflowSkippedSteps() {
+    return scaler == null ? 0 : scaler.skippedSteps();
   }
 
   /**
@@ -80,7 +91,7 @@ public final class Trainer {
       save(run.outDir().resolve("init"), new Checkpoint.State(0, 0, 0, conf.seed(), List.of()));
     }
     int maxEpoch = run.maxEpochs() > 0 ? run.maxEpochs() : conf.maxEpoch();
-    ParameterStore ps = new ParameterStore(manager, false);
+    ParameterStore ps = scaler != null ? new HalfPrecisionStore(manager) : new ParameterStore(manager, false);
     List<Parameter> params = new ArrayList<>(adam.parameters().values());
     boolean stop = false;
     for (int epoch = startEpoch; epoch < maxEpoch && !stop; epoch++) {
@@ -99,10 +110,20 @@ public final class Trainer {
           Engine.getInstance().setRandomSeed((int) (conf.seed() * 1_000_003L + epoch * 1_000_000L + bi));
           try (NDManager bm = manager.newSubManager()) {
             Batch batch = train.batch(bm, batches.get(bi), epoch);
-            Losses losses = model.loss(ps, batch, true);
+            Losses losses;
+            if (scaler == null && parallel == null) {
+              losses = model.loss(ps, batch, true);
+              // WeNet divides by accum_grad so the accumulated gradient is an average
+              collector.backward(org.asr3m.nn.Ops.div(losses.total(), conf.accumGrad()));
+            } else {
+              double lossScale = (scaler == null ? 1 : scaler.scale()) / conf.accumGrad();
+              DataParallel shards = parallel != null ? parallel : new DataParallel(List.of(bm.getDevice()));
+              losses = shards.step(model, ps, collector, batch, true, lossScale, scaler != null, bm);
+              if (ps instanceof HalfPrecisionStore half) {
+                half.endStep(collector);
+              }
+            }
             trainStats.add(losses.routing());
-            // WeNet divides by accum_grad so the accumulated gradient is an average
-            collector.backward(org.asr3m.nn.Ops.div(losses.total(), conf.accumGrad()));
             window.merge("loss", losses.total().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
             for (Map.Entry<String, NDArray> t : losses.terms().entrySet()) {
               window.merge(t.getKey(), t.getValue().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
@@ -120,8 +141,15 @@ public final class Trainer {
           collector = null;
           accumulated = 0;
           double norm = GradientClipping.norm(params);
+          double unscale = 1;
+          if (scaler != null) {
+            // unscale before clipping (GradScaler.unscale_ then clip_grad_norm_); overflow: skip, back off
+            unscale = 1 / scaler.scale();
+            scaler.endStep(norm);
+            norm *= unscale;
+          }
           if (Double.isFinite(norm)) {
-            adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()));
+            adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()) * unscale);
           } else {
             listener.onSkippedStep(epoch, adam.step(), norm);
           }
@@ -164,7 +192,9 @@ public final class Trainer {
         break;
       }
       ExpertStats devStats = new ExpertStats();
-      Checkpoint.DevResult result = validate(ps, dev, devPlan, epoch, devStats);
+      // validation in fp32 (its features are fp32; fp16 buys nothing without a backward pass)
+      ParameterStore evalPs = ps instanceof HalfPrecisionStore ? new ParameterStore(manager, false) : ps;
+      Checkpoint.DevResult result = validate(evalPs, dev, devPlan, epoch, devStats);
       devResults.add(result);
       Path dir = run.outDir().resolve("epoch_" + epoch);
       save(dir, new Checkpoint.State(epoch + 1, adam.step(), 0, conf.seed(), devResults));

@@ -46,6 +46,14 @@ class BenchCommandsTest {
     assertThat(decode).contains("RTF relative to 2 experts").containsPattern("\\s8 experts\\s+RTF [0-9.]+ ratio [0-9.]+");
   }
 
+  /** The commands tools/peer_bench/run.py reads: it parses these exact phrases. */
+  @Test
+  void ctcAndMatmulBenchmarksPrintWhatThePeerRunnerParses() {
+    assertThat(run(0, "bench", "ctc", "--batch", "2", "--frames", "12", "--tokens", "3", "--vocab", "7", "--repeats", "2",
+        "--threads", "1")).containsPattern("median [0-9.]+ ms").contains("1 intra-op threads");
+    assertThat(run(0, "bench", "matmul", "--size", "32", "--repeats", "2")).containsPattern("[0-9.]+ GFLOP/s");
+  }
+
   @Test
   void expertSweepOfADenseRecipeIsABadInput() throws Exception {
     Path r = Files.writeString(tmp.resolve("dense.yaml"), MOE.replace("model: conformer_moe", "model: conformer")

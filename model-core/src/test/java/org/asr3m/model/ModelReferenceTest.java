@@ -71,6 +71,8 @@ class ModelReferenceTest {
     assertThat(enc.lengths().toLongArray()).containsExactly(15, 11); // ((T-1)/2-1)/2 for 64 and 47 frames
     assertClose(enc.out(), "encoder_out");
     assertClose(model.ctc().logits(ps, enc.out(), false), "ctc_logits");
+    // no dropout before the CTC projection by default (WeNet, 3m-asr): training mode gives the same logits
+    assertClose(model.ctc().logits(ps, enc.out(), true), "ctc_logits");
     DecoderTargets t = DecoderTargets.of(batch.targets(), batch.targetLens(), model.sosEos());
     assertClose(model.decoder().forward(ps, enc.out(), enc.mask(), t.ysIn(), t.ysInLens(), false), "decoder_logits");
     assertClose(model.decoder().forwardReverse(ps, enc.out(), enc.mask(), t.rysIn(), t.ysInLens(), false),

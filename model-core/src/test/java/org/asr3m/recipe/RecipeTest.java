@@ -28,6 +28,7 @@ class RecipeTest {
     assertThat(r.decoder().numBlocks()).isEqualTo(6);
     assertThat(r.vocab()).isEqualTo(5561);
     assertThat(r.model().ctcWeight()).isEqualTo(0.3f);
+    assertThat(r.model().ctcDropoutRate()).as("no dropout before the CTC projection, as WeNet").isZero();
     assertThat(r.data().specAugment()).isEqualTo(new org.asr3m.features.SpecAugment(2, 30, 2, 50));
     assertThat(r.train().maxEpoch()).isEqualTo(26);
     assertThat(Recipe.read(Path.of("../recipes/tiny-cmn/conformer.yaml")).encoder().numBlocks()).isEqualTo(4);
@@ -78,6 +79,13 @@ class RecipeTest {
         }
       }
     }
+  }
+
+  @Test
+  void ctcDropoutIsAnOptIn() throws Exception {
+    assertThat(read("model_conf: {ctc_dropout_rate: 0.2}\n").model().ctcDropoutRate()).isEqualTo(0.2f);
+    assertThatThrownBy(() -> read("model_conf: {ctc_dropout_rate: 1.5}\n"))
+        .hasMessageContaining("model_conf.ctc_dropout_rate");
   }
 
   @Test

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Runs `asr3m bench …` and peer.py (PyTorch) in alternating rounds and prints one table.
+
+For every case and thread count both sides measure the same thing on the same shapes (see
+peer.py); each round runs ours then the peer, or the peer then ours (alternating, so drift of the
+machine hits both alike); the table shows each side's median over the rounds, the ratio
+ours ÷ PyTorch (< 1: we are faster; for GFLOP/s the ratio is not taken) and each side's float32
+matmul GFLOP/s measured in the same rounds. Numbers mean something only on a quiet machine.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+JAR = os.path.join(ROOT, "model-core", "target", "asr3m.jar")
+PEER = os.path.join(ROOT, "tools", "peer_bench", "peer.py")
+PYTHON = "/usr/bin/python3"
+TINY = "recipes/tiny-cmn/conformer.yaml"
+MOE = "recipes/tiny-cmn/conformer_moe.yaml"
+WENETSPEECH = "recipes/wenetspeech/conformer.yaml"
+
+
+def cases(quick):
+    steps = "3" if quick else "10"
+    reps = "5" if quick else "20"
+    utts = "2" if quick else "8"
+    c = [("matmul 512 (GFLOP/s)", "gflops", ["matmul"], ["matmul"], r"([\d.]+) GFLOP/s", r"gflops=([\d.]+)"),
+         ("CTC loss fwd+bwd 8x124, V 400 (ms)", "ms", ["ctc", "--repeats", reps], ["ctc", "--repeats", reps],
+          r"median ([\d.]+) ms", r"RESULT ms=([\d.]+)")]
+    train = r"median ([\d.]+) s\)"
+    c.append(("train step tiny 8x500 (s)", "s", ["train", TINY, "--vocab", "400", "--steps", steps],
+              ["train", TINY, "--vocab", "400", "--steps", steps], train, r"step=([\d.]+)"))
+    c.append(("train step WenetSpeech d512 2x500 (s)", "s",
+              ["train", WENETSPEECH, "--batch", "2", "--steps", steps],
+              ["train", WENETSPEECH, "--batch", "2", "--steps", steps], train, r"step=([\d.]+)"))
+    for e in ("4", "16", "64"):
+        c.append((f"train step Conformer-MoE tiny {e}e 8x500 (s)", "s",
+                  ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e],
+                  ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e], train, r"step=([\d.]+)"))
+    for mode in ("ctc_greedy_search", "ctc_prefix_beam_search", "attention_rescoring"):
+        c.append((f"decode RTF tiny {mode}", "rtf",
+                  ["decode", "--recipe", TINY, "--vocab", "400", "--mode", mode, "--utterances", utts],
+                  ["decode", TINY, "--vocab", "400", "--mode", mode, "--utterances", utts],
+                  r"RTF ([\d.]+)", r"rtf=([\d.]+)"))
+    return c
+
+
+def run(cmd, env, pattern, what):
+    start = time.perf_counter()
+    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    m = re.findall(pattern, p.stdout)
+    if p.returncode != 0 or not m:
+        sys.exit(f"{what} failed (exit {p.returncode}): {' '.join(cmd)}\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+    return float(m[-1]), time.perf_counter() - start
+
+
+def ours(args, threads):
+    extra = []
+    if args[0] in ("ctc", "matmul", "decode"):
+        extra = ["--threads", str(threads)]
+    return ["java", "-Dai.djl.offline=true", f"-Dai.djl.pytorch.num_threads={threads}",
+            "-Dai.djl.pytorch.num_interop_threads=1", "-jar", JAR, "bench", *args, *extra]
+
+
+def peer(args, threads):
+    return [PYTHON, PEER, "--threads", str(threads), *args]
+
+
+def fbank(threads, rounds, env):
+    """fbank (Java) against torchaudio's Kaldi fbank, if torchaudio is installed: RTF per thread count."""
+    try:
+        subprocess.run([PYTHON, "-c", "import torchaudio"], check=True, capture_output=True)
+    except subprocess.CalledProcessError:
+        return None
+    ours_t, peer_t = {t: [] for t in threads}, {t: [] for t in threads}
+    pat = r"threads=(\d+)\s+time=([\d.]+)"
+    for r in range(rounds):
+        order = [("ours", ["java", "-Dai.djl.offline=true", "-jar", JAR, "bench", "fbank", "--threads",
+                           str(max(threads))]),
+                 ("peer", [PYTHON, os.path.join(ROOT, "tools", "bench_torchaudio_fbank.py")])]
+        for side, cmd in (order if r % 2 == 0 else order[::-1]):
+            p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            if p.returncode != 0:
+                sys.exit(f"fbank {side} failed: {p.stderr[-2000:]}")
+            for t, secs in re.findall(pat, p.stdout):
+                if int(t) in threads:
+                    (ours_t if side == "ours" else peer_t)[int(t)].append(float(secs))
+    return ours_t, peer_t
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--quick", action="store_true", help="fewer steps/repeats: checks the tools, not for numbers")
+    ap.add_argument("--only", default="", help="run only cases whose name contains one of these comma-separated texts")
+    ap.add_argument("--busy", action="store_true", help="mark the table as taken on a busy machine")
+    a = ap.parse_args()
+    if not os.path.exists(JAR):
+        sys.exit(f"{JAR} is missing: build it with ./mvnw -B -q -pl model-core -am -DskipTests package")
+    threads = [int(t) for t in a.threads.split(",")]
+    env = dict(os.environ)
+    # Debian's torch: OpenBLAS's own threads otherwise spin against torch's pool on 2 threads
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    rows = []
+    for name, unit, our_args, peer_args, our_pat, peer_pat in cases(a.quick):
+        if a.only and not any(o in name for o in a.only.split(",")):
+            continue
+        for t in threads:
+            o, p = [], []
+            for r in range(a.rounds):
+                sides = [("ours", ours(our_args, t), our_pat, o), ("peer", peer(peer_args, t), peer_pat, p)]
+                for side, cmd, pat, acc in (sides if r % 2 == 0 else sides[::-1]):
+                    value, _ = run(cmd, env, pat, f"{name} ({side}, {t} threads)")
+                    acc.append(value)
+            rows.append((name, t, unit, statistics.median(o), statistics.median(p)))
+            print(f"  {name} threads={t}: ours {rows[-1][3]:.4g} peer {rows[-1][4]:.4g}", file=sys.stderr, flush=True)
+    if not a.only or "fbank" in a.only:
+        fb = fbank(threads, a.rounds, env)
+        if fb:
+            for t in threads:
+                if fb[0][t] and fb[1][t]:
+                    rows.append(("fbank tiny-cmn train set, wall (s)", t, "s", statistics.median(fb[0][t]),
+                                 statistics.median(fb[1][t])))
+        else:
+            print("fbank: torchaudio is not installed (apt-get install python3-torchaudio); row left out",
+                  file=sys.stderr)
+    gfl = {t: (r[3], r[4]) for r in rows if r[2] == "gflops" for t in [r[1]]}
+    uname = os.uname()
+    print(f"\nmachine: {uname.nodename} {uname.machine}, {os.cpu_count()} cores; {a.rounds} alternating round(s)"
+          f"{' (--quick)' if a.quick else ''}{'; BUSY MACHINE: indicative only' if a.busy else ''}")
+    print("| case | threads | ours | PyTorch | ours ÷ PyTorch | GFLOP/s ours | GFLOP/s PyTorch |")
+    print("|---|---|---|---|---|---|---|")
+    for name, t, unit, o, p in rows:
+        g = gfl.get(t, (float("nan"), float("nan")))
+        ratio = "—" if unit == "gflops" else f"{o / p:.2f}"
+        print(f"| {name} | {t} | {o:.4g} | {p:.4g} | {ratio} | {g[0]:.1f} | {g[1]:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
