@@ -76,7 +76,8 @@ mv "$work/config.json" "$work/image/$config_id.json"
 cat > "$work/image/manifest.json" <<JSON
 [{"Config":"$config_id.json","RepoTags":["asr3m/base:jre17"],"Layers":["$diff_id/layer.tar"]}]
 JSON
+# entries named without a leading ./ (Jib refuses a tar entry "./" as outside its destination)
 tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \
-  -C "$work/image" -cf "$out.tmp" .
+  -C "$work/image" -cf "$out.tmp" manifest.json "$config_id.json" "$diff_id"
 mv "$out.tmp" "$out"
 echo "build-base: $out ($(du -h "$out" | cut -f1), JAVA_HOME $java_home, layer sha256:$diff_id)"
