@@ -10,8 +10,8 @@
 #
 # Environment: DEBIAN_SUITE (default: this machine's release codename, else bookworm),
 # DEBIAN_SOURCES (a deb822 .sources file; default this machine's apt sources),
-# SOURCE_DATE_EPOCH (file times; default the last commit's time, so a rebuild is byte-identical
-# when the packages are).
+# SOURCE_DATE_EPOCH (the image's creation time and the wrapper's file times; default the last
+# commit's time).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
