@@ -10,8 +10,8 @@
 #
 # Environment: DEBIAN_SUITE (default: this machine's release codename, else bookworm),
 # DEBIAN_SOURCES (a deb822 .sources file; default this machine's apt sources),
-# SOURCE_DATE_EPOCH (file times; default the last commit's time, so a rebuild is byte-identical
-# when the packages are).
+# SOURCE_DATE_EPOCH (the image's creation time and the wrapper's file times; default the last
+# commit's time).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -76,7 +76,8 @@ mv "$work/config.json" "$work/image/$config_id.json"
 cat > "$work/image/manifest.json" <<JSON
 [{"Config":"$config_id.json","RepoTags":["asr3m/base:jre17"],"Layers":["$diff_id/layer.tar"]}]
 JSON
+# entries named without a leading ./ (Jib refuses a tar entry "./" as outside its destination)
 tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \
-  -C "$work/image" -cf "$out.tmp" .
+  -C "$work/image" -cf "$out.tmp" manifest.json "$config_id.json" "$diff_id"
 mv "$out.tmp" "$out"
 echo "build-base: $out ($(du -h "$out" | cut -f1), JAVA_HOME $java_home, layer sha256:$diff_id)"

@@ -2,7 +2,7 @@
 # Runs an image tarball's entrypoint without a container engine, to check an image built here:
 # unpacks its layers in order into a directory and starts Entrypoint + Cmd (or the arguments given)
 # in a chroot as the image's user, with its environment and working directory. Not a sandbox: the
-# process shares this host's network and /proc, /dev are bind-mounted. Needs root and jq.
+# process shares this host's network; /proc, /dev and /etc/hosts are the host's. Needs root and jq.
 #
 #   tools/images/run-image.sh worker/target/jib-image.tar --help
 #   tools/images/run-image.sh platform-api/target/jib-image.tar token --help
@@ -14,7 +14,12 @@ die() { echo "run-image: $*" >&2; exit 2; }
 command -v jq >/dev/null || die "jq is missing: apt-get install jq"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/asr3m-run.XXXXXX")
-cleanup() { umount "$work/root/proc" "$work/root/dev" 2>/dev/null || true; rm -rf "$work"; }
+# what a container engine provides: /proc, /dev and the host name files
+provided=(/proc /dev /etc/hosts /etc/hostname /etc/resolv.conf)
+cleanup() {
+  for p in "${provided[@]}"; do umount "$work/root$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 tar -C "$work" -xf "$image" manifest.json
 config=$(jq -r '.[0].Config' "$work/manifest.json")
@@ -28,6 +33,11 @@ done
 mkdir -p "$work/root/proc" "$work/root/dev"
 mount -t proc proc "$work/root/proc"
 mount --bind /dev "$work/root/dev"
+for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
+  if [ -f "$f" ]; then
+    rm -f "$work/root$f" && touch "$work/root$f" && mount --bind "$f" "$work/root$f"
+  fi
+done
 
 mapfile -t cmd < <(jq -r '(.config.Entrypoint // []) + (.config.Cmd // []) | .[]' "$work/$config")
 if [ $# -gt 0 ]; then

@@ -11,15 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.asr3m.worker.WorkerProperties;
 import org.asr3m.worker.artifact.ArtifactStoreProperties;
+import org.asr3m.worker.deploy.ComposeFile;
+import org.asr3m.worker.deploy.ServiceProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.w3c.dom.Element;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -44,20 +41,14 @@ class ComposeFileTest {
   private static Path repo;
   private static ComposeFile compose;
   private static ServiceProperties apiProperties;
-  private static ServiceProperties workerProperties;
 
   @BeforeAll
   static void read() throws Exception {
-    repo = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (!Files.exists(repo.resolve("compose.yaml"))) {
-      repo = repo.getParent();
-    }
+    repo = ComposeFile.find("compose.yaml").getParent();
     compose = ComposeFile.read(repo.resolve("compose.yaml"));
     // the control plane runs the worker's and db's code too (shared repositories, embedded worker)
     apiProperties = ServiceProperties.read(repo.resolve("platform-api/src/main/resources/application.yaml"),
         "org.asr3m.platform", "org.asr3m.worker", "org.asr3m.db");
-    workerProperties = ServiceProperties.read(repo.resolve("worker/src/main/resources/application.yaml"),
-        "org.asr3m.worker", "org.asr3m.db");
   }
 
   @Test
@@ -86,110 +77,66 @@ class ComposeFileTest {
   }
 
   @Test
-  void everyVariableOfTheServicesSetsAPropertyTheyRead() {
+  void everyVariableOfTheControlPlaneSetsAPropertyItReads() {
     List<String> unread = new ArrayList<>();
-    check("platform-api", apiProperties, unread);
-    check("worker", workerProperties, unread);
-    assertThat(unread).as("variables no code reads (a typo, or a property renamed or not yet merged)").isEmpty();
-  }
-
-  private static void check(String service, ServiceProperties props, List<String> unread) {
-    assertThat(compose.environment(service)).isNotEmpty();
-    for (String variable : compose.environment(service).keySet()) {
-      if (NOT_SPRING.containsKey(variable)) {
-        continue;
-      }
-      if (props.propertyFor(variable) == null) {
-        unread.add(service + ": " + variable);
+    for (String variable : compose.environment("platform-api").keySet()) {
+      if (!NOT_SPRING.containsKey(variable) && apiProperties.propertyFor(variable) == null) {
+        unread.add(variable);
       }
     }
+    assertThat(unread).as("platform-api variables no code reads (a typo, or a property renamed)").isEmpty();
   }
 
   @Test
-  void theServicesReachPostgresMinioAndRabbitmqWithTheirCredentials() {
+  void theControlPlaneReachesPostgresAndMinioWithTheirCredentials() {
     Map<String, String> pg = compose.environment("postgres");
     Map<String, String> minio = compose.environment("minio");
-    Map<String, String> rabbit = compose.environment("rabbitmq");
     Map<String, String> init = compose.environment("minio-init");
-    assertThat(compose.ports("postgres")).containsKey(5432);
-    assertThat(compose.ports("minio")).containsKey(9000);
-    assertThat(compose.ports("rabbitmq")).containsKey(5672);
+    Binder binder = apiProperties.binder(compose.environment("platform-api"));
 
-    for (var service : List.of(Map.entry("platform-api", apiProperties), Map.entry("worker", workerProperties))) {
-      String name = service.getKey();
-      Binder binder = binder(name, service.getValue());
+    URI db = URI.create(binder.bind("spring.datasource.url", String.class).get().substring("jdbc:".length()));
+    assertThat(db.getScheme()).isEqualTo("postgresql");
+    assertThat(db.getHost()).isEqualTo("postgres");
+    assertThat(compose.ports("postgres")).containsKey(db.getPort());
+    assertThat(db.getPath()).isEqualTo("/" + pg.get("POSTGRES_DB"));
+    assertThat(binder.bind("spring.datasource.username", String.class).get()).isEqualTo(pg.get("POSTGRES_USER"));
+    assertThat(binder.bind("spring.datasource.password", String.class).get()).isEqualTo(pg.get("POSTGRES_PASSWORD"));
 
-      URI db = URI.create(binder.bind("spring.datasource.url", String.class).get().substring("jdbc:".length()));
-      assertThat(db.getScheme()).isEqualTo("postgresql");
-      assertThat(db.getHost()).as(name).isEqualTo("postgres");
-      assertThat(db.getPort()).isEqualTo(5432);
-      assertThat(db.getPath()).isEqualTo("/" + pg.get("POSTGRES_DB"));
-      assertThat(binder.bind("spring.datasource.username", String.class).get()).isEqualTo(pg.get("POSTGRES_USER"));
-      assertThat(binder.bind("spring.datasource.password", String.class).get()).isEqualTo(pg.get("POSTGRES_PASSWORD"));
+    ArtifactStoreProperties artifacts = binder.bind("asr3m.artifacts", ArtifactStoreProperties.class).get();
+    assertThat(artifacts.getType()).isEqualTo(ArtifactStoreProperties.Type.S3);
+    URI s3 = URI.create(artifacts.getS3().getEndpoint());
+    assertThat(s3.getHost()).isEqualTo("minio");
+    assertThat(compose.ports("minio")).containsKey(s3.getPort());
+    assertThat(artifacts.getS3().getAccessKey()).isEqualTo(minio.get("MINIO_ROOT_USER"));
+    assertThat(artifacts.getS3().getSecretKey()).isEqualTo(minio.get("MINIO_ROOT_PASSWORD"));
+    // the bucket minio-init makes is the one the services use (they do not create it themselves)
+    assertThat(artifacts.getS3().getBucket()).isEqualTo(init.get("ASR3M_BUCKET"));
+    assertThat(artifacts.getS3().isCreateBucket()).isFalse();
+    // scratch (asr3m.home) is on a volume, not in the container's layer
+    assertThat(compose.mounts("platform-api")).containsKey(binder.bind("asr3m.home", String.class).get());
 
-      ArtifactStoreProperties artifacts = binder.bind("asr3m.artifacts", ArtifactStoreProperties.class).get();
-      assertThat(artifacts.getType()).as(name).isEqualTo(ArtifactStoreProperties.Type.S3);
-      URI s3 = URI.create(artifacts.getS3().getEndpoint());
-      assertThat(s3.getHost()).isEqualTo("minio");
-      assertThat(s3.getPort()).isEqualTo(9000);
-      assertThat(artifacts.getS3().getAccessKey()).isEqualTo(minio.get("MINIO_ROOT_USER"));
-      assertThat(artifacts.getS3().getSecretKey()).isEqualTo(minio.get("MINIO_ROOT_PASSWORD"));
-      // the bucket minio-init makes is the one the services use (they do not create it themselves)
-      assertThat(artifacts.getS3().getBucket()).isEqualTo(init.get("ASR3M_BUCKET"));
-      assertThat(artifacts.getS3().isCreateBucket()).isFalse();
-
-      // scratch (asr3m.home) is on a volume, not in the container's layer
-      String home = binder.bind("asr3m.home", String.class).get();
-      assertThat(compose.mounts(name)).as(name + " mounts").containsKey(home);
-    }
     assertThat(init.get("MINIO_ROOT_USER")).isEqualTo(minio.get("MINIO_ROOT_USER"));
     assertThat(init.get("MINIO_ROOT_PASSWORD")).isEqualTo(minio.get("MINIO_ROOT_PASSWORD"));
-    String initCommand = String.join(" ", compose.service("minio-init").get("command").toString());
+    String initCommand = compose.service("minio-init").get("command").toString();
     assertThat(initCommand).contains("http://minio:9000").contains("mc mb --ignore-existing")
         .contains("${ASR3M_BUCKET}").contains("${MINIO_ROOT_USER}").contains("${MINIO_ROOT_PASSWORD}");
-
-    Binder worker = binder("worker", workerProperties);
-    assertThat(worker.bind("spring.rabbitmq.host", String.class).get()).isEqualTo("rabbitmq");
-    assertThat(worker.bind("spring.rabbitmq.port", Integer.class).get()).isEqualTo(5672);
-    assertThat(worker.bind("spring.rabbitmq.username", String.class).get()).isEqualTo(rabbit.get("RABBITMQ_DEFAULT_USER"));
-    assertThat(worker.bind("spring.rabbitmq.password", String.class).get()).isEqualTo(rabbit.get("RABBITMQ_DEFAULT_PASS"));
     // RabbitMQ keeps its queues under rabbit@<hostname>: fixed, so they survive a recreated container
     assertThat(compose.service("rabbitmq").get("hostname")).isNotNull();
+    assertThat(compose.ports("rabbitmq")).containsKey(5672);
   }
 
   @Test
   void theControlPlaneServesOnItsPortAndReportsReadiness() {
-    Binder api = binder("platform-api", apiProperties);
+    Binder api = apiProperties.binder(compose.environment("platform-api"));
     int port = api.bind("server.port", Integer.class).get();
     assertThat(compose.ports("platform-api")).containsKey(port);
-    assertThat(compose.healthcheck("platform-api")).contains("/" + port).contains("/actuator/health/readiness");
+    // the readiness group answers 200 only when all its parts are up (a body check could match a part)
+    assertThat(compose.healthcheck("platform-api")).contains("/" + port).contains("/actuator/health/readiness")
+        .contains(" 200 ");
     assertThat(api.bind("management.endpoint.health.probes.enabled", Boolean.class).get()).isTrue();
     // runs go to the worker service; the API's directories are not the workers'
     assertThat(api.bind("asr3m.embedded-worker.enabled", Boolean.class).get()).isFalse();
     assertThat(api.bind("asr3m.datasets.allow-local-paths", Boolean.class).get()).isFalse();
-  }
-
-  @Test
-  void workersScaleOutAndReserveAGpu() throws Exception {
-    Map<String, Object> worker = compose.service("worker");
-    assertThat(worker).doesNotContainKeys("container_name", "ports");
-    assertThat(compose.mounts("worker").values()).as("scratch in an anonymous volume per replica").containsOnly("");
-    assertThat(compose.at("worker", "deploy.resources.reservations.devices.0.driver")).isEqualTo("nvidia");
-    assertThat(strings(compose.at("worker", "deploy.resources.reservations.devices.0.capabilities"))).contains("gpu");
-    String count = String.valueOf(compose.at("worker", "deploy.resources.reservations.devices.0.count"));
-    assertThat(Integer.parseInt(count)).isPositive();
-
-    Binder binder = binder("worker", workerProperties);
-    WorkerProperties props = binder.bindOrCreate("asr3m.worker", WorkerProperties.class);
-    assertThat(props.id()).as("each replica names itself (host-pid)").isNotBlank();
-    assertThat(compose.environment("worker")).doesNotContainKey("ASR3M_WORKER_ID");
-    // the health check reads the file the worker touches after each heartbeat, on its own volume
-    String healthFile = binder.bind("asr3m.worker.health-file", String.class).get();
-    assertThat(compose.healthcheck("worker")).contains(healthFile);
-    assertThat(compose.mounts("worker").keySet()).anyMatch(m -> healthFile.startsWith(m + "/"));
-    // `serve` is the worker's cluster command
-    var serve = Class.forName("org.asr3m.worker.cli.ServeCommand").getAnnotation(picocli.CommandLine.Command.class);
-    assertThat(strings(worker.get("command"))).containsExactly(serve.name());
   }
 
   @Test
@@ -261,11 +208,6 @@ class ComposeFileTest {
     });
   }
 
-  private static List<String> strings(Object list) {
-    assertThat(list).isInstanceOf(List.class);
-    return ((List<?>) list).stream().map(String::valueOf).toList();
-  }
-
   private static String child(Element parent, String name) {
     var nodes = parent.getChildNodes();
     for (int i = 0; i < nodes.getLength(); i++) {
@@ -274,17 +216,5 @@ class ComposeFileTest {
       }
     }
     throw new IllegalStateException("pom.xml: no <" + name + "> in <" + parent.getTagName() + ">");
-  }
-
-  /** Binds like the service would: its compose environment over its application.yaml. */
-  private static Binder binder(String service, ServiceProperties props) {
-    StandardEnvironment env = new StandardEnvironment();
-    MutablePropertySources sources = env.getPropertySources();
-    sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-    sources.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new LinkedHashMap<>(compose.environment(service))));
-    sources.addLast(props.applicationYaml());
-    ConfigurationPropertySources.attach(env);
-    return Binder.get(env);
   }
 }

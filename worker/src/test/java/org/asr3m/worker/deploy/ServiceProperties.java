@@ -1,4 +1,4 @@
-package org.asr3m.platform.deploy;
+package org.asr3m.worker.deploy;
 
 import java.beans.PropertyDescriptor;
 import java.io.IOException;
@@ -8,6 +8,7 @@ import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,18 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.json.JsonParser;
+import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -36,17 +42,16 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.util.ClassUtils;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Spring properties a service reads: Spring Boot's and its libraries' (their configuration
  * metadata on this classpath), the project's own ({@code @ConfigurationProperties} classes,
  * {@code @ConditionalOnProperty}, {@code @Value}) in the service's packages, and the keys of its
- * application.yaml. {@link #propertyFor} says which one an environment variable sets, by Spring's
+ * application.yaml; classes that cannot load on this classpath are not run by the service and are
+ * left out. {@link #propertyFor} says which one an environment variable sets, by Spring's
  * own relaxed binding for environment variables.
  */
-final class ServiceProperties {
+public final class ServiceProperties {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)");
 
   private final Set<String> names = new TreeSet<>();
@@ -60,7 +65,7 @@ final class ServiceProperties {
    * @param applicationYaml the service's src/main/resources/application.yaml
    * @param packages the packages whose classes the service runs
    */
-  static ServiceProperties read(Path applicationYaml, String... packages) throws Exception {
+  public static ServiceProperties read(Path applicationYaml, String... packages) throws Exception {
     List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("application.yaml",
         new FileSystemResource(applicationYaml));
     ServiceProperties p = new ServiceProperties(yaml.get(0));
@@ -72,16 +77,16 @@ final class ServiceProperties {
     return p;
   }
 
-  PropertySource<?> applicationYaml() {
+  public PropertySource<?> applicationYaml() {
     return applicationYaml;
   }
 
-  boolean contains(String property) {
+  public boolean contains(String property) {
     return names.contains(property);
   }
 
   /** The property an environment variable of this name sets, or null when the service reads none. */
-  String propertyFor(String variable) {
+  public String propertyFor(String variable) {
     ConfigurationPropertySource env = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(variable, "x")));
     for (String name : names) {
@@ -93,17 +98,33 @@ final class ServiceProperties {
     return null;
   }
 
+  /** Binds like the service would: this environment (its compose variables) over its application.yaml. */
+  public Binder binder(Map<String, String> environment) {
+    StandardEnvironment env = new StandardEnvironment();
+    MutablePropertySources sources = env.getPropertySources();
+    sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    sources.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new java.util.LinkedHashMap<>(environment)));
+    sources.addLast(applicationYaml);
+    ConfigurationPropertySources.attach(env);
+    return Binder.get(env);
+  }
+
   private void readMetadata() throws IOException {
     var resolver = new PathMatchingResourcePatternResolver();
-    JsonMapper json = JsonMapper.builder().build();
+    JsonParser json = JsonParserFactory.getJsonParser();
     List<Resource> files = new ArrayList<>();
     files.addAll(List.of(resolver.getResources("classpath*:META-INF/spring-configuration-metadata.json")));
     files.addAll(List.of(resolver.getResources("classpath*:META-INF/additional-spring-configuration-metadata.json")));
     for (Resource r : files) {
       try (InputStream in = r.getInputStream()) {
-        JsonNode props = json.readTree(in).path("properties");
-        for (JsonNode prop : props) {
-          names.add(prop.path("name").asString());
+        Object props = json.parseMap(new String(in.readAllBytes(), StandardCharsets.UTF_8)).get("properties");
+        if (props instanceof List<?> list) {
+          for (Object prop : list) {
+            if (prop instanceof Map<?, ?> m && m.get("name") != null) {
+              names.add(m.get("name").toString());
+            }
+          }
         }
       }
     }
@@ -118,28 +139,35 @@ final class ServiceProperties {
       if (from != null && (from.contains("test-classes") || from.contains("-tests.jar"))) {
         continue; // what the services run, not their tests
       }
-      Class<?> type = ClassUtils.forName(bd.getBeanClassName(), loader);
-      ConfigurationProperties cp = AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class);
-      if (cp != null) {
-        addBean(cp.prefix(), type);
+      try {
+        readClass(ClassUtils.forName(bd.getBeanClassName(), loader));
+      } catch (LinkageError e) {
+        // needs a library this classpath lacks: the service does not run it
       }
-      conditions(type);
-      values(type);
-      for (Method m : type.getDeclaredMethods()) {
-        ConfigurationProperties mcp = AnnotatedElementUtils.findMergedAnnotation(m, ConfigurationProperties.class);
-        if (mcp != null) {
-          addBean(mcp.prefix(), m.getReturnType());
-        }
-        conditions(m);
-        values(m);
-        parameters(m);
+    }
+  }
+
+  private void readClass(Class<?> type) {
+    ConfigurationProperties cp = AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class);
+    if (cp != null) {
+      addBean(cp.prefix(), type);
+    }
+    conditions(type);
+    values(type);
+    for (Method m : type.getDeclaredMethods()) {
+      ConfigurationProperties mcp = AnnotatedElementUtils.findMergedAnnotation(m, ConfigurationProperties.class);
+      if (mcp != null) {
+        addBean(mcp.prefix(), m.getReturnType());
       }
-      for (var c : type.getDeclaredConstructors()) {
-        parameters(c);
-      }
-      for (var f : type.getDeclaredFields()) {
-        values(f);
-      }
+      conditions(m);
+      values(m);
+      parameters(m);
+    }
+    for (var c : type.getDeclaredConstructors()) {
+      parameters(c);
+    }
+    for (var f : type.getDeclaredFields()) {
+      values(f);
     }
   }
 

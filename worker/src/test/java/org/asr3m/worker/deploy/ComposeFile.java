@@ -1,4 +1,4 @@
-package org.asr3m.platform.deploy;
+package org.asr3m.worker.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,10 +14,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * compose.yaml as Docker Compose reads it with no .env file: every {@code ${VAR:-default}} replaced
+ * compose.yaml as Docker Compose reads it (test support: worker and platform-api check their services) with no .env file: every {@code ${VAR:-default}} replaced
  * by its default and {@code $$} by {@code $}, as Compose interpolates values after parsing.
  */
-final class ComposeFile {
+public final class ComposeFile {
   // ${NAME}, ${NAME:-default}, ${NAME-default}, or the escape $$
   private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
 
@@ -29,29 +29,41 @@ final class ComposeFile {
     this.root = asMap(interpolate(raw, "$"), "compose.yaml");
   }
 
-  static ComposeFile read(Path file) throws IOException {
+  /** compose.yaml of this repository (looked up from the working directory). */
+  public static Path find(String name) {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("compose.yaml"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("no compose.yaml above " + System.getProperty("user.dir"));
+    }
+    return dir.resolve(name);
+  }
+
+  public static ComposeFile read(Path file) throws IOException {
     Object raw = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
     return new ComposeFile(asMap(raw, file.toString()));
   }
 
-  Map<String, List<String>> variables() {
+  public Map<String, List<String>> variables() {
     return variables;
   }
 
-  Map<String, Object> services() {
+  public Map<String, Object> services() {
     return asMap(root.get("services"), "services");
   }
 
-  Map<String, Object> service(String name) {
+  public Map<String, Object> service(String name) {
     return asMap(services().get(name), "services." + name);
   }
 
-  Map<String, Object> volumes() {
+  public Map<String, Object> volumes() {
     return asMap(root.get("volumes"), "volumes");
   }
 
   /** A service's environment as a map (Compose also allows a list of NAME=value). */
-  Map<String, String> environment(String service) {
+  public Map<String, String> environment(String service) {
     Object env = service(service).get("environment");
     Map<String, String> out = new LinkedHashMap<>();
     if (env instanceof Map<?, ?> m) {
@@ -67,7 +79,7 @@ final class ComposeFile {
   }
 
   /** Its health check's test command joined by spaces, or null. */
-  String healthcheck(String service) {
+  public String healthcheck(String service) {
     Object hc = service(service).get("healthcheck");
     if (!(hc instanceof Map<?, ?> m) || m.get("test") == null) {
       return null;
@@ -77,7 +89,7 @@ final class ComposeFile {
   }
 
   /** Its mounts as target path → source (a named volume, a host path, or "" for an anonymous volume). */
-  Map<String, String> mounts(String service) {
+  public Map<String, String> mounts(String service) {
     Map<String, String> out = new LinkedHashMap<>();
     Object vols = service(service).get("volumes");
     if (vols instanceof List<?> l) {
@@ -94,7 +106,7 @@ final class ComposeFile {
   }
 
   /** Its published ports as container port → host address:port. */
-  Map<Integer, String> ports(String service) {
+  public Map<Integer, String> ports(String service) {
     Map<Integer, String> out = new LinkedHashMap<>();
     Object ports = service(service).get("ports");
     if (ports instanceof List<?> l) {
@@ -108,7 +120,7 @@ final class ComposeFile {
   }
 
   /** depends_on as service → condition. */
-  Map<String, String> dependsOn(String service) {
+  public Map<String, String> dependsOn(String service) {
     Map<String, String> out = new LinkedHashMap<>();
     Object deps = service(service).get("depends_on");
     if (deps instanceof Map<?, ?> m) {
@@ -120,7 +132,7 @@ final class ComposeFile {
   }
 
   /** The value at a dotted path under a service (list elements by index), or null. */
-  Object at(String service, String path) {
+  public Object at(String service, String path) {
     Object node = service(service);
     for (String key : path.split("\\.")) {
       if (node instanceof Map<?, ?> m) {
