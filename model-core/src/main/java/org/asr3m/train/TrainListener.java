@@ -29,4 +29,7 @@ public interface TrainListener {
 
   /** A checkpoint was written. */
   default void onCheckpoint(Path dir) {}
+
+  /** After an epoch's last batch: what the data loading read and skipped (bad inputs by shard and member). */
+  default void onEpochData(int epoch, DataSummary data) {}
 }
