@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Memory bounded by settings, not by the corpus: a training epoch of 1,200 utterances, whose decoded
- * audio (~130 MB as float32) is twice the heap, is read with augmentation in a JVM given -Xmx64m, from
+ * Memory bounded by settings, not by the corpus: a training epoch of 600 utterances, whose decoded
+ * audio (~70 MB as float32) is twice the heap, is read with augmentation in a JVM given -Xmx32m, from
  * shards and from the data directory. (tools/shard-memory-check.sh does the same at 20 hours with training.)
  */
 class ShardMemoryTest {
   private static final String RECIPE = """
       encoder_conf: {output_size: 32, attention_heads: 4, linear_units: 64, num_blocks: 1}
       dataset_conf:
-        batch_conf: {max_frames_in_batch: 4000}
-        shuffle_conf: {shuffle_size: 100}
-        sort_conf: {sort_size: 50}
+        batch_conf: {max_frames_in_batch: 2000}
+        shuffle_conf: {shuffle_size: 50}
+        sort_conf: {sort_size: 25}
         num_workers: 2
         prefetch: 2
         spec_aug: true
@@ -36,14 +36,14 @@ class ShardMemoryTest {
 
   @BeforeAll
   static void corpus() throws Exception {
-    data = TinyCorpus.dataDir(tmp.resolve("data"), 400);
+    data = TinyCorpus.dataDir(tmp.resolve("data"), 200);
     MakeShards.run(data, tmp.resolve("shards"), 100, 2);
     recipe = Files.writeString(tmp.resolve("recipe.yaml"), RECIPE);
   }
 
-  private static String epochIn64m(Path input) throws Exception {
+  private static String epochIn32m(Path input) throws Exception {
     Path log = tmp.resolve("out-" + System.nanoTime() + ".txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
         "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), StreamEpochMain.class.getName(),
         input.toString(), recipe.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
@@ -54,14 +54,14 @@ class ShardMemoryTest {
 
   @Test
   void shardEpochFitsInASmallHeap() throws Exception {
-    String out = epochIn64m(tmp.resolve("shards/shards.list"));
-    assertThat(out).contains("utterances 1200 ");
+    String out = epochIn32m(tmp.resolve("shards/shards.list"));
+    assertThat(out).contains("utterances 600 ");
   }
 
   @Test
   void dataDirectoryEpochFitsInASmallHeap() throws Exception {
-    String out = epochIn64m(data);
-    assertThat(out).contains("utterances 1200 ");
+    String out = epochIn32m(data);
+    assertThat(out).contains("utterances 600 ");
   }
 
 }
