@@ -7,6 +7,7 @@
 #
 #   bash tools/shard-memory-check.sh                       # 20 h, -Xmx512m
 #   hours=2 xmx=384m kaldi=1 bash tools/shard-memory-check.sh
+#   cp=CLASSPATH bash tools/shard-memory-check.sh          # classes instead of the CLI jar
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hours=${hours:-20}
@@ -17,8 +18,13 @@ jar=${jar:-model-core/target/asr3m.jar}
 threads=${threads:-$(nproc)}
 src=recipes/tiny-cmn/data/train
 
-[ -f "$jar" ] || ./mvnw -B -q -pl model-core -am -DskipTests package
-asr3m() { java -Xmx"$xmx" -Dai.djl.offline=true -jar "$jar" "$@"; }
+if [ -n "${cp:-}" ]; then
+  launcher=(java -Xmx"$xmx" -Dai.djl.offline=true -cp "$cp" org.asr3m.cli.Asr3m)
+else
+  [ -f "$jar" ] || ./mvnw -B -q -pl model-core -am -DskipTests package
+  launcher=(java -Xmx"$xmx" -Dai.djl.offline=true -jar "$jar")
+fi
+asr3m() { "${launcher[@]}" "$@"; }
 mkdir -p "$work/data"
 data=$work/data/train_${hours}h
 if [ ! -f "$data/segments" ]; then
@@ -54,8 +60,7 @@ PY
   sort -o "$data/segments" "$data/segments"; sort -o "$data/text" "$data/text"
 fi
 echo "make-shards ($threads threads)"
-/usr/bin/time -f "make-shards: %e s, peak RSS %M KiB" java -Xmx"$xmx" -Dai.djl.offline=true -jar "$jar" \
-  make-shards --data-dir "$data" --out "$work/shards_${hours}h" --threads "$threads"
+/usr/bin/time -f "make-shards: %e s, peak RSS %M KiB" "${launcher[@]}" make-shards --data-dir "$data" --out "$work/shards_${hours}h" --threads "$threads"
 [ -f "$work/units.txt" ] || asr3m build-units "$src/text" -o "$work/units.txt"
 [ -f "$work/global_cmvn" ] || asr3m cmvn --data-dir "$src" -o "$work/global_cmvn" --threads "$threads"
 cat > "$work/small.yaml" <<'YAML'
@@ -79,7 +84,7 @@ YAML
 run() { # name train-data
   echo "train one epoch from $2 with -Xmx$xmx"
   rm -rf "$work/exp_$1"
-  /usr/bin/time -f "$1: %e s, peak RSS %M KiB (-Xmx$xmx)" java -Xmx"$xmx" -Dai.djl.offline=true -jar "$jar" train \
+  /usr/bin/time -f "$1: %e s, peak RSS %M KiB (-Xmx$xmx)" "${launcher[@]}" train \
     --recipe "$work/small.yaml" --train-data "$2" --dev-data recipes/tiny-cmn/data/dev --units "$work/units.txt" \
     --cmvn "$work/global_cmvn" --exp "$work/exp_$1" --max-epochs 1 2>&1 | grep -v "^epoch 0 step" || true
 }

@@ -147,8 +147,13 @@ public final class TrainingRun {
                 + (random.size() > 6 ? ", …" : "") + ")");
       }
       Map<String, Long> params = ModelSize.parameters(model);
-      out.printf("model: %,d parameters on %s; train %s, dev %s%n", params.get("total"), manager.getDevice(),
-          train.description(), dev.description());
+      if (train.utterances() >= 0 && dev.utterances() >= 0) {
+        out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
+            manager.getDevice(), train.utterances(), dev.utterances());
+      } else {
+        out.printf("model: %,d parameters on %s; train %s, dev %s%n", params.get("total"), manager.getDevice(),
+            train.description(), dev.description());
+      }
       out.flush();
       Trainer trainer = new Trainer(model, manager, new TrainConfig(exp, spec.recipeYaml(), unitsFile,
           spec.maxEpochs(), spec.maxSteps()), listener);
@@ -219,8 +224,8 @@ public final class TrainingRun {
     return c.stats();
   }
 
-  /** A training or dev set ready for the trainer, and how to describe it. */
-  private record Data(BatchSource source, String description) {}
+  /** A training or dev set ready for the trainer, and how to describe it (utterances: -1 for a stream). */
+  private record Data(BatchSource source, long utterances, String description) {}
 
   /**
    * A data directory (loaded and planned in memory, audio read on demand) or a shard list (streamed); a
@@ -231,8 +236,8 @@ public final class TrainingRun {
     if (!ShardList.isShardList(path)) {
       ExperimentData d = ExperimentData.load(path, vocab, recipe, training);
       report(warnings, path, d);
-      return new Data(d.data().source(d.plan(), conf.numWorkers(), conf.prefetch()),
-          d.data().examples().size() + " utterances");
+      int n = d.data().examples().size();
+      return new Data(d.data().source(d.plan(), conf.numWorkers(), conf.prefetch()), n, n + " utterances");
     }
     ShardData d = ShardData.load(path, vocab, recipe, training, spec.rank(), spec.worldSize(), spec.shardSource());
     ShardStream stream = d.stream();
@@ -251,7 +256,7 @@ public final class TrainingRun {
       };
     }
     LoaderSettings s = stream.settings();
-    return new Data(source, d.shards().size() + " shard(s) streamed" + (s.worldSize() > 1 ? " (replica " + s.rank()
+    return new Data(source, -1, d.shards().size() + " shard(s) streamed" + (s.worldSize() > 1 ? " (replica " + s.rank()
         + " of " + s.worldSize() + ")" : "") + ", " + s.threads() + " loader thread(s), buffers of " + s.shuffleSize()
         + " + " + s.sortSize() + " utterances, " + s.prefetch() + " batches prefetched");
   }

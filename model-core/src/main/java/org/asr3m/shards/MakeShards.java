@@ -17,7 +17,6 @@ import org.asr3m.audio.Audio;
 import org.asr3m.audio.AudioOptions;
 import org.asr3m.audio.AudioReader;
 import org.asr3m.audio.WavWriter;
-import org.asr3m.data.DataFingerprint;
 import org.asr3m.data.KaldiDataDir;
 import org.asr3m.data.Utterance;
 import org.asr3m.io.InputException;
@@ -30,7 +29,7 @@ import org.asr3m.io.InputException;
  * and decoded once and its segments cut out of it (written as 16 kHz 16-bit WAV); a whole-file utterance
  * is copied as it is. Shards are written in parallel, each under a temporary name renamed when complete:
  * a rerun keeps the shards that exist and writes only the missing ones. The directory records the data
- * directory's fingerprint, so shards of a different corpus are never mixed in.
+ * directory's fingerprint (its utterances and the shard size), so shards of another corpus are never mixed in.
  */
 public final class MakeShards {
   public static final String LIST = "shards.list";
@@ -55,7 +54,7 @@ public final class MakeShards {
     KaldiDataDir dir = KaldiDataDir.load(dataDir);
     List<InputException> problems = new ArrayList<>(dir.problems());
     Files.createDirectories(outDir);
-    String fingerprint = DataFingerprint.of(dataDir) + " " + uttsPerShard + "\n";
+    String fingerprint = fingerprint(dir.utterances(), uttsPerShard) + "\n";
     Path fpFile = outDir.resolve(FINGERPRINT);
     if (Files.isRegularFile(fpFile) && !Files.readString(fpFile).equals(fingerprint)) {
       throw new InputException(outDir, "holds shards of another data directory or shard size (" + FINGERPRINT
@@ -104,6 +103,23 @@ public final class MakeShards {
     Files.writeString(tmp, list);
     Files.move(tmp, outDir.resolve(LIST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return new Result(List.copyOf(shards), written, utterances, List.copyOf(problems));
+  }
+
+  /** SHA-256 of what decides the shards' content: every usable utterance (id, audio, segment, text) and the shard size. */
+  static String fingerprint(List<Utterance> utterances, int uttsPerShard) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(("per-shard " + uttsPerShard + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (Utterance u : utterances) {
+        if (u.text() != null) {
+          sha.update((u.id() + "\t" + u.audio() + "\t" + u.startSec() + "\t" + u.endSec() + "\t" + u.text() + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   /** Recordings (their utterances in id order) packed into shards of about {@code n} utterances. */
