@@ -5,7 +5,7 @@
 #
 #   0 opus → 16 kHz FLAC (ffmpeg)           4 dense base Conformer (conformer.yaml)
 #   1 Kaldi data dirs from WenetSpeech.json  5 Conformer-MoE / 3M from the base + embedding network
-#   2 units + global CMVN                    6 decode (attention rescoring, CTC prefix beam)
+#   2 units, global CMVN, training shards    6 decode (attention rescoring, CTC prefix beam)
 #   3 embedding network, CTC pretraining     7 CER per test set
 #
 # The corpus is not downloadable anonymously: request it (https://wenet.org.cn/WenetSpeech/), run its
@@ -31,6 +31,8 @@ exp=${exp:-exp/wenetspeech}
 nj=${nj:-$(nproc)}
 device=${device:-}
 max_epochs=${max_epochs:-0}                           # 0: each recipe's max_epoch
+data_type=${data_type:-shard}                         # shard: train streams tar shards (WeNet's); raw: the data dir
+num_utts_per_shard=${num_utts_per_shard:-1000}
 test_sets="dev test_net test_meeting"
 modes=${modes:-"attention_rescoring ctc_prefix_beam_search"}
 jar=${jar:-model-core/target/asr3m.jar}
@@ -43,11 +45,16 @@ asr3m() { java -Xmx8g -jar "$jar" "$@"; }
 dev_opt=()
 [ -n "$device" ] && dev_opt=(--device "$device")
 train_dir="$data/train_$(echo "$train_set" | tr '[:upper:]' '[:lower:]')"
+# WenetSpeech's recordings are long and cut by `segments`: shards hold the cut utterances, so training
+# streams them with memory bounded by the recipe's buffers and never decodes a recording per segment
+train_data=$train_dir
+dev_data=$data/dev
+if [ "$data_type" = shard ]; then train_data=$train_dir/shards/shards.list; dev_data=$data/dev/shards/shards.list; fi
 name() { basename "$1" .yaml; }
 train() { # exp-name recipe [extra args]
   local out=$1 recipe=$2
   shift 2
-  asr3m train --recipe "$recipe" --train-data "$train_dir" --dev-data "$data/dev" --exp "$exp/$out" \
+  asr3m train --recipe "$recipe" --train-data "$train_data" --dev-data "$dev_data" --exp "$exp/$out" \
     --units "$exp/units.txt" --cmvn "$exp/global_cmvn" --max-epochs "$max_epochs" "${dev_opt[@]}" "$@"
 }
 
@@ -69,6 +76,12 @@ if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
   mkdir -p "$exp"
   asr3m build-units "$train_dir/text" -o "$exp/units.txt"
   asr3m cmvn --data-dir "$train_dir" -o "$exp/global_cmvn" --threads "$nj"
+  if [ "$data_type" = shard ]; then
+    for d in "$train_dir" "$data/dev"; do
+      echo "stage 2: shards of $d ($num_utts_per_shard utterances each; a rerun keeps finished shards)"
+      asr3m make-shards --data-dir "$d" --out "$d/shards" --num-utts-per-shard "$num_utts_per_shard" --threads "$nj"
+    done
+  fi
 fi
 if [ "$stage" -le 3 ] && [ "$stop_stage" -ge 3 ]; then
   echo "stage 3: embedding network, CTC pretraining ($dir/embedding_net.yaml)"

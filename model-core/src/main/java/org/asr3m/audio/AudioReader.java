@@ -22,6 +22,15 @@ public final class AudioReader {
     } catch (IOException e) {
       throw new InputException(file, 0, "cannot read audio file: " + e.getMessage(), e);
     }
+    return decode(file, bytes, options);
+  }
+
+  /**
+   * Decodes WAV or FLAC bytes (an audio file already in memory, such as a shard member) into mono audio
+   * at the requested rate; {@code name} is what error messages call it.
+   */
+  public static Audio decode(Path name, byte[] bytes, AudioOptions options) {
+    Path file = name;
     if (bytes.length == 0) {
       throw new InputException(file, "audio file is empty");
     }

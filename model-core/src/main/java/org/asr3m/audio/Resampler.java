@@ -49,6 +49,15 @@ public final class Resampler {
     return new Resampler(origRate, targetRate).apply(input);
   }
 
+  /** Samples {@link #resample} returns for {@code n} input samples (lengths can be planned without resampling). */
+  public static int outputLength(int n, int origRate, int targetRate) {
+    if (origRate == targetRate) {
+      return n;
+    }
+    int gcd = gcd(origRate, targetRate);
+    return (int) Math.ceil((double) (targetRate / gcd) * n / (origRate / gcd));
+  }
+
   public float[] apply(float[] input) {
     int n = input.length;
     int outLen = (int) Math.ceil((double) target * n / orig);

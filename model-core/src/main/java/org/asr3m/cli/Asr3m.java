@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "3M-ASR: features, training, decoding and scoring for Conformer / MoE / 3M speech models.",
     subcommands = {FbankCommand.class, CmvnCommand.class, BuildUnitsCommand.class, TrainCommand.class,
         DecodeCommand.class, CerCommand.class, ParamsCommand.class, CtcLossCommand.class, BenchCommand.class,
-        PrepWenetSpeechCommand.class,
+        PrepWenetSpeechCommand.class, MakeShardsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Asr3m {
   /** Exit code for bad input (missing or malformed files, invalid options). */

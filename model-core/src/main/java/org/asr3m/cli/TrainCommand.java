@@ -29,11 +29,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--recipe", required = true, paramLabel = "YAML", description = "Recipe.")
   Path recipeFile;
 
-  @Option(names = "--train-data", required = true, paramLabel = "DIR", description = "Training data dir.")
+  @Option(names = "--train-data", required = true, paramLabel = "DIR|LIST",
+      description = "Training data: a Kaldi data dir, or a shard list (asr3m make-shards; WeNet's shard data.list)"
+          + " streamed with bounded memory.")
   Path trainDir;
 
-  @Option(names = "--dev-data", required = true, paramLabel = "DIR", description = "Validation data dir.")
+  @Option(names = "--dev-data", required = true, paramLabel = "DIR|LIST", description = "Validation data dir or shard list.")
   Path devDir;
+
+  @Option(names = "--rank", paramLabel = "R", defaultValue = "0",
+      description = "This data-parallel replica (0-based): with a shard list it reads every world-size-th shard of"
+          + " each epoch's order, starting at R (recorded in EXP/shards/).")
+  int rank;
+
+  @Option(names = "--world-size", paramLabel = "N", defaultValue = "1", description = "Data-parallel replicas.")
+  int worldSize;
 
   @Option(names = "--exp", required = true, paramLabel = "DIR", description = "Experiment output directory.")
   Path exp;
@@ -73,12 +83,15 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Recipe.read(recipeFile); // a missing or unreadable recipe is reported as such
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+      throw new IllegalArgumentException("--rank must be in [0, --world-size): got " + rank + " of " + worldSize);
+    }
     if (initEmbedding != null && initFrom == null) {
       throw new IllegalArgumentException("--init-embedding goes with --init-from (the dense base model)");
     }
     Path result = TrainingRun.train(new TrainingRun.Spec(Files.readString(recipeFile), trainDir, devDir, units, cmvn,
-        exp, resume, initFrom, initEmbedding, maxEpochs, maxSteps, device), recipeFile, new ProgressPrinter(out), out,
-        err);
+        exp, resume, initFrom, initEmbedding, maxEpochs, maxSteps, device, rank, worldSize,
+        new org.asr3m.shards.UrlShardSource()), recipeFile, new ProgressPrinter(out), out, err);
     out.println(result == null ? "stopped before the first epoch ended; resume with --resume" : "final model: " + result);
     return 0;
   }
@@ -97,6 +110,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void onBatch(int epoch, int batch, int batches) {
       if (!terminal) {
+        return;
+      }
+      if (batches < 0) { // a stream: the epoch's length is known at its end
+        out.printf("\repoch %d: %d batches", epoch, batch);
+        out.flush();
+        barShown = true;
         return;
       }
       int width = 30;
@@ -133,6 +152,17 @@ final class TrainCommand implements Callable<Integer> {
       endBar();
       out.printf("epoch %d done: dev loss %.4f ctc %.4f att %.4f -> %s (resident memory %d MiB, heap %d MiB)%n", epoch,
           dev.loss(), dev.ctc(), dev.att(), checkpoint, Rss.kilobytes() / 1024, Rss.committedHeapKilobytes() / 1024);
+      out.flush();
+    }
+
+    @Override
+    public void onEpochData(int epoch, org.asr3m.train.DataSummary data) {
+      endBar();
+      out.printf("epoch %d data: %s%n", epoch, data.line());
+      data.problems().forEach(p -> out.println("  skipped: " + p));
+      if (data.problemCount() > data.problems().size()) {
+        out.printf("  … and %d more%n", data.problemCount() - data.problems().size());
+      }
       out.flush();
     }
 

@@ -23,6 +23,13 @@ import org.asr3m.io.InputException;
 import org.asr3m.model.AsrModel;
 import org.asr3m.model.ModelSize;
 import org.asr3m.recipe.Recipe;
+import org.asr3m.shards.LoaderSettings;
+import org.asr3m.shards.ShardData;
+import org.asr3m.shards.ShardList;
+import org.asr3m.shards.ShardSource;
+import org.asr3m.shards.ShardStream;
+import org.asr3m.shards.UrlShardSource;
+import org.asr3m.train.BatchSource;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.ExperimentData;
 import org.asr3m.train.TrainConfig;
@@ -55,9 +62,21 @@ public final class TrainingRun {
    * @param maxEpochs overrides the recipe's max_epoch when positive
    * @param maxSteps stops after this many optimiser updates when positive (writes step_N)
    * @param device cpu, gpu, gpu0, …; null: a GPU when DJL finds one, else the CPU
+   * @param rank this data-parallel replica (0-based); with a shard list it reads its own subset of shards
+   * @param worldSize data-parallel replicas
+   * @param shardSource opens the shards of a shard list (trainDir or devDir a file rather than a directory)
    */
   public record Spec(String recipeYaml, Path trainDir, Path devDir, Path units, Path cmvn, Path outDir,
-      Path resumeFrom, Path initFrom, Path initEmbedding, int maxEpochs, long maxSteps, String device) {}
+      Path resumeFrom, Path initFrom, Path initEmbedding, int maxEpochs, long maxSteps, String device, int rank,
+      int worldSize, ShardSource shardSource) {
+
+    /** A single-replica run; shard lists are read from local paths and http(s) URLs. */
+    public Spec(String recipeYaml, Path trainDir, Path devDir, Path units, Path cmvn, Path outDir, Path resumeFrom,
+        Path initFrom, Path initEmbedding, int maxEpochs, long maxSteps, String device) {
+      this(recipeYaml, trainDir, devDir, units, cmvn, outDir, resumeFrom, initFrom, initEmbedding, maxEpochs, maxSteps,
+          device, 0, 1, new UrlShardSource());
+    }
+  }
 
   /** {@link #train(Spec, TrainListener, PrintWriter)} logging to {@code outDir/train.log} (appended). */
   public static Path train(Spec spec, TrainListener listener) throws IOException {
@@ -92,6 +111,11 @@ public final class TrainingRun {
     }
     Files.createDirectories(exp);
     Path unitsFile = spec.units();
+    boolean streamed = ShardList.isShardList(spec.trainDir());
+    if (streamed && (unitsFile == null || spec.cmvn() == null)) {
+      throw new InputException(spec.trainDir(), "is a shard list: give --units and --cmvn (asr3m build-units and"
+          + " asr3m cmvn on the data directory the shards were made from)");
+    }
     if (unitsFile == null) {
       unitsFile = exp.resolve("units.txt");
       if (!Files.exists(unitsFile)) {
@@ -103,10 +127,8 @@ public final class TrainingRun {
     Units vocab = Units.read(unitsFile);
     recipe = recipe.withVocab(vocab.size());
     GlobalCmvn stats = spec.cmvn() != null ? GlobalCmvn.read(spec.cmvn()) : cmvnOf(spec, recipe, out, warnings);
-    ExperimentData train = ExperimentData.load(spec.trainDir(), vocab, recipe, true);
-    ExperimentData dev = ExperimentData.load(spec.devDir(), vocab, recipe, false);
-    report(warnings, spec.trainDir(), train);
-    report(warnings, spec.devDir(), dev);
+    Data train = data(spec, spec.trainDir(), vocab, recipe, true, warnings);
+    Data dev = data(spec, spec.devDir(), vocab, recipe, false, warnings);
     Device device = spec.device() == null ? null : Device.fromName(spec.device());
     try (NDManager manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device)) {
       // the recipe's seed fixes the initial weights too, so two runs of a recipe start alike
@@ -125,12 +147,17 @@ public final class TrainingRun {
                 + (random.size() > 6 ? ", …" : "") + ")");
       }
       Map<String, Long> params = ModelSize.parameters(model);
-      out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
-          manager.getDevice(), train.data().examples().size(), dev.data().examples().size());
+      if (train.utterances() >= 0 && dev.utterances() >= 0) {
+        out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
+            manager.getDevice(), train.utterances(), dev.utterances());
+      } else {
+        out.printf("model: %,d parameters on %s; train %s, dev %s%n", params.get("total"), manager.getDevice(),
+            train.description(), dev.description());
+      }
       out.flush();
       Trainer trainer = new Trainer(model, manager, new TrainConfig(exp, spec.recipeYaml(), unitsFile,
           spec.maxEpochs(), spec.maxSteps()), listener);
-      return trainer.train(train.data(), train.plan(), dev.data(), dev.plan(), spec.resumeFrom());
+      return trainer.train(train.source(), dev.source(), spec.resumeFrom());
     }
   }
 
@@ -195,6 +222,43 @@ public final class TrainingRun {
     c.stats().write(file);
     out.printf("global CMVN over %d frames -> %s%n", c.stats().frameCount(), file);
     return c.stats();
+  }
+
+  /** A training or dev set ready for the trainer, and how to describe it (utterances: -1 for a stream). */
+  private record Data(BatchSource source, long utterances, String description) {}
+
+  /**
+   * A data directory (loaded and planned in memory, audio read on demand) or a shard list (streamed); a
+   * training stream records which shards this replica reads in each epoch under outDir/shards/.
+   */
+  private static Data data(Spec spec, Path path, Units vocab, Recipe recipe, boolean training, PrintWriter warnings) {
+    Recipe.DataConf conf = recipe.data();
+    if (!ShardList.isShardList(path)) {
+      ExperimentData d = ExperimentData.load(path, vocab, recipe, training);
+      report(warnings, path, d);
+      int n = d.data().examples().size();
+      return new Data(d.data().source(d.plan(), conf.numWorkers(), conf.prefetch()), n, n + " utterances");
+    }
+    ShardData d = ShardData.load(path, vocab, recipe, training, spec.rank(), spec.worldSize(), spec.shardSource());
+    ShardStream stream = d.stream();
+    BatchSource source = stream;
+    if (training) {
+      Path splits = spec.outDir().resolve("shards");
+      source = (epoch, skip) -> {
+        try {
+          Files.createDirectories(splits);
+          Files.write(splits.resolve("epoch_" + epoch + ".rank_" + spec.rank() + "_of_" + spec.worldSize() + ".list"),
+              stream.shardsOf(epoch), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return stream.open(epoch, skip);
+      };
+    }
+    LoaderSettings s = stream.settings();
+    return new Data(source, -1, d.shards().size() + " shard(s) streamed" + (s.worldSize() > 1 ? " (replica " + s.rank()
+        + " of " + s.worldSize() + ")" : "") + ", " + s.threads() + " loader thread(s), buffers of " + s.shuffleSize()
+        + " + " + s.sortSize() + " utterances, " + s.prefetch() + " batches prefetched");
   }
 
   private static void report(PrintWriter warnings, Path dir, ExperimentData data) {

@@ -79,7 +79,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
    */
   public record DataConf(FbankOptions fbank, boolean speedPerturb, SpecAugment specAugment, int minFrames,
       int maxFrames, int minTokens, int maxTokens, int maxFramesInBatch, int sortBufferSize, boolean shuffle,
-      NoiseAugment noiseAug, ReverbAugment reverbAug) {}
+      NoiseAugment noiseAug, ReverbAugment reverbAug, int shuffleSize, int numWorkers, int prefetch) {}
 
   /**
    * Optimiser and loop settings (Adam with WeNet's warmup schedule).
@@ -302,13 +302,26 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     int maxFramesInBatch = b.integer("max_frames_in_batch", 12000, 1, Integer.MAX_VALUE);
     b.finish();
     int sortBuffer = ds.integer("sort_buffer_size", 500, 1, Integer.MAX_VALUE);
+    // WeNet's names for the streamed (shard) pipeline; sort_conf.sort_size is the same setting as sort_buffer_size
+    YamlSection so = ds.section("sort_conf");
+    if (so.has("sort_size") && ds.has("sort_buffer_size")) {
+      throw so.error("sort_size", "and dataset_conf.sort_buffer_size are the same setting; give one");
+    }
+    sortBuffer = so.integer("sort_size", sortBuffer, 1, Integer.MAX_VALUE);
+    so.finish();
+    YamlSection sh = ds.section("shuffle_conf");
+    int shuffleSize = sh.integer("shuffle_size", 1500, 1, Integer.MAX_VALUE);
+    sh.finish();
+    // loader threads and batches built ahead; the batches themselves do not depend on either
+    int numWorkers = ds.integer("num_workers", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 256);
+    int prefetch = ds.integer("prefetch", 2 * numWorkers, 1, 10_000);
     boolean shuffle = ds.bool("shuffle", true);
     ds.bool("sort", true);
     NoiseAugment noise = AugmentationConf.noise(ds, file);
     ReverbAugment reverb = AugmentationConf.reverb(ds, file);
     ds.finish();
     return new DataConf(fbank, speed, aug, minFrames, maxFrames, minTokens, maxTokens, maxFramesInBatch, sortBuffer,
-        shuffle, noise, reverb);
+        shuffle, noise, reverb, shuffleSize, numWorkers, prefetch);
   }
 
   private static TrainConf parseTrain(YamlSection y) {

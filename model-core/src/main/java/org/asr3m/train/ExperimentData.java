@@ -53,13 +53,21 @@ public record ExperimentData(TrainingData data, Trainer.BatchPlan plan, List<Inp
     int[] frames = new int[all.size()];
     int[] tokens = new int[all.size()];
     List<Integer> readable = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
+    // each file is read once here to learn its length, in parallel, and not kept: batches read it again
+    Object[] lengths = new Object[all.size()];
+    java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> {
       try {
-        frames[readable.size()] = everything.frames(i);
+        lengths[i] = everything.frames(i);
       } catch (InputException e) {
+        lengths[i] = e;
+      }
+    });
+    for (int i = 0; i < all.size(); i++) {
+      if (lengths[i] instanceof InputException e) {
         problems.add(e);
         continue;
       }
+      frames[readable.size()] = (Integer) lengths[i];
       tokens[readable.size()] = all.get(i).tokens().length;
       ids.add(all.get(i).id());
       readable.add(i);

@@ -38,4 +38,7 @@ public interface TrainListener {
   default boolean stopRequested() {
     return false;
   }
+
+  /** After an epoch's last batch: what the data loading read and skipped (bad inputs by shard and member). */
+  default void onEpochData(int epoch, DataSummary data) {}
 }

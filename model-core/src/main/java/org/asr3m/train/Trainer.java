@@ -76,6 +76,15 @@ public final class Trainer {
    */
   public Path train(TrainingData train, BatchPlan plan, TrainingData dev, BatchPlan devPlan, Path resumeFrom)
       throws IOException {
+    int threads = Runtime.getRuntime().availableProcessors();
+    return train(train.source(plan, threads, 2 * threads), dev.source(devPlan, threads, 2 * threads), resumeFrom);
+  }
+
+  /**
+   * Trains on batches from {@code train} (a data directory or a shard stream), validating on {@code dev}
+   * after each epoch. A resumed epoch is reopened and its first {@code batchInEpoch} batches skipped.
+   */
+  public Path train(BatchSource train, BatchSource dev, Path resumeFrom) throws IOException {
     int startEpoch = 0;
     int skipBatches = 0;
     List<Checkpoint.DevResult> devResults = new ArrayList<>();
@@ -95,21 +104,25 @@ public final class Trainer {
     List<Parameter> params = new ArrayList<>(adam.parameters().values());
     boolean stop = false;
     for (int epoch = startEpoch; epoch < maxEpoch && !stop; epoch++) {
-      List<List<Integer>> batches = plan.batches(epoch);
       int accumulated = 0;
       Map<String, Double> window = new LinkedHashMap<>();
       long windowFrames = 0;
       long windowStart = System.nanoTime();
       GradientCollector collector = null;
       ExpertStats trainStats = new ExpertStats();
-      try {
-        for (int bi = epoch == startEpoch ? skipBatches : 0; bi < batches.size(); bi++) {
+      DataSummary data;
+      try (EpochBatches batches = train.open(epoch, epoch == startEpoch ? skipBatches : 0)) {
+        // one batch of look-ahead tells the last batch of a stream (its size is only known at the end)
+        PaddedBatch next = batches.next();
+        for (int bi = epoch == startEpoch ? skipBatches : 0; next != null; bi++) {
+          PaddedBatch current = next;
+          next = batches.next();
           if (collector == null) {
             collector = Engine.getInstance().newGradientCollector();
           }
           Engine.getInstance().setRandomSeed((int) (conf.seed() * 1_000_003L + epoch * 1_000_000L + bi));
           try (NDManager bm = manager.newSubManager()) {
-            Batch batch = train.batch(bm, batches.get(bi), epoch);
+            Batch batch = current.toBatch(bm);
             Losses losses;
             if (scaler == null && parallel == null) {
               losses = model.loss(ps, batch, true);
@@ -133,7 +146,7 @@ public final class Trainer {
           }
           accumulated++;
           listener.onBatch(epoch, bi + 1, batches.size());
-          boolean last = bi == batches.size() - 1;
+          boolean last = next == null;
           if (accumulated < conf.accumGrad() && !last) {
             continue;
           }
@@ -182,6 +195,7 @@ public final class Trainer {
             break;
           }
         }
+        data = batches.summary();
       } finally {
         if (collector != null) {
           collector.close();
@@ -191,10 +205,11 @@ public final class Trainer {
       if (stop) {
         break;
       }
+      listener.onEpochData(epoch, data);
       ExpertStats devStats = new ExpertStats();
       // validation in fp32 (its features are fp32; fp16 buys nothing without a backward pass)
       ParameterStore evalPs = ps instanceof HalfPrecisionStore ? new ParameterStore(manager, false) : ps;
-      Checkpoint.DevResult result = validate(evalPs, dev, devPlan, epoch, devStats);
+      Checkpoint.DevResult result = validate(evalPs, dev, epoch, devStats);
       devResults.add(result);
       Path dir = run.outDir().resolve("epoch_" + epoch);
       save(dir, new Checkpoint.State(epoch + 1, adam.step(), 0, conf.seed(), devResults));
@@ -210,24 +225,32 @@ public final class Trainer {
   /** Mean dev losses (no augmentation, no dropout); the routing of MoE layers goes into {@code stats}. */
   public Checkpoint.DevResult validate(ParameterStore ps, TrainingData dev, BatchPlan devPlan, int epoch,
       ExpertStats stats) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    return validate(ps, dev.source(devPlan, threads, 2 * threads), epoch, stats);
+  }
+
+  /** Mean dev losses over epoch 0 of {@code dev} (no augmentation, no dropout). */
+  public Checkpoint.DevResult validate(ParameterStore ps, BatchSource dev, int epoch, ExpertStats stats) {
     double ctc = 0;
     double att = 0;
     double loss = 0;
     long utts = 0;
-    for (List<Integer> indices : devPlan.batches(0)) {
-      try (NDManager bm = manager.newSubManager()) {
-        Batch batch = dev.batch(bm, indices, 0);
-        Losses l = model.loss(ps, batch, false);
-        stats.add(l.routing());
-        int n = indices.size();
-        loss += l.total().toType(DataType.FLOAT64, false).getDouble() * n;
-        if (l.terms().containsKey("ctc")) {
-          ctc += l.terms().get("ctc").toType(DataType.FLOAT64, false).getDouble() * n;
+    try (EpochBatches batches = dev.open(0, 0)) {
+      for (PaddedBatch padded = batches.next(); padded != null; padded = batches.next()) {
+        try (NDManager bm = manager.newSubManager()) {
+          Batch batch = padded.toBatch(bm);
+          Losses l = model.loss(ps, batch, false);
+          stats.add(l.routing());
+          int n = padded.size();
+          loss += l.total().toType(DataType.FLOAT64, false).getDouble() * n;
+          if (l.terms().containsKey("ctc")) {
+            ctc += l.terms().get("ctc").toType(DataType.FLOAT64, false).getDouble() * n;
+          }
+          if (l.terms().containsKey("att")) {
+            att += l.terms().get("att").toType(DataType.FLOAT64, false).getDouble() * n;
+          }
+          utts += n;
         }
-        if (l.terms().containsKey("att")) {
-          att += l.terms().get("att").toType(DataType.FLOAT64, false).getDouble() * n;
-        }
-        utts += n;
       }
     }
     long n = Math.max(utts, 1);

@@ -1,13 +1,8 @@
 package org.asr3m.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.asr3m.audio.Audio;
 import org.asr3m.audio.AudioOptions;
 import org.asr3m.features.FbankOptions;
@@ -16,27 +11,16 @@ import org.asr3m.features.NoiseAugment;
 import org.asr3m.features.ReverbAugment;
 import org.asr3m.features.SpecAugment;
 import org.asr3m.features.SpeedPerturb;
-import org.asr3m.loss.LabelSmoothingLoss;
 import org.asr3m.model.Batch;
 
 /**
- * Turns utterances into padded model batches, computing features on the fly as WeNet's "raw"
- * mode does: speed perturbation → reverberation → additive noise → fbank with dither → SpecAugment
- * (before CMVN, which is inside the model). Every random choice is drawn from a generator seeded by (seed, epoch, utterance),
- * so a batch is identical whether it is built in one run or after a resume, and on any thread.
- * Decoded audio is cached in memory after first use (fine for corpora of a few hours; larger
- * corpora should be prepared as feature shards).
+ * Utterances of a data directory turned into padded model batches, features computed on the fly with
+ * {@link Augmentation}. Audio is read from disk each time it is needed, never cached, so memory is
+ * bounded by the batches in flight and not by the corpus (the OS page cache keeps re-reads cheap).
  */
 public final class TrainingData {
   private final List<Example> examples;
-  private final AudioOptions audioOptions;
-  private final FbankOptions fbank;
-  private final SpeedPerturb speed;
-  private final SpecAugment specAugment;
-  private final long seed;
-  private final ConcurrentHashMap<String, Audio> audioCache;
-  private final NoiseAugment noise;
-  private final ReverbAugment reverb;
+  private final Augmentation augmentation;
 
   /**
    * @param speed speed perturbation, or null for none (evaluation)
@@ -44,27 +28,12 @@ public final class TrainingData {
    */
   public TrainingData(List<Example> examples, AudioOptions audioOptions, FbankOptions fbank, SpeedPerturb speed,
       SpecAugment specAugment, long seed) {
-    this.examples = List.copyOf(examples);
-    this.audioOptions = audioOptions;
-    this.fbank = fbank;
-    this.speed = speed;
-    this.specAugment = specAugment;
-    this.seed = seed;
-    this.audioCache = new ConcurrentHashMap<>();
-    this.noise = null;
-    this.reverb = null;
+    this(examples, new Augmentation(audioOptions, fbank, speed, specAugment, null, null, seed));
   }
 
-  private TrainingData(TrainingData parent, List<Example> examples, NoiseAugment noise, ReverbAugment reverb) {
+  private TrainingData(List<Example> examples, Augmentation augmentation) {
     this.examples = List.copyOf(examples);
-    this.audioOptions = parent.audioOptions;
-    this.fbank = parent.fbank;
-    this.speed = parent.speed;
-    this.specAugment = parent.specAugment;
-    this.seed = parent.seed;
-    this.audioCache = parent.audioCache;
-    this.noise = noise;
-    this.reverb = reverb;
+    this.augmentation = augmentation;
   }
 
   /**
@@ -72,91 +41,81 @@ public final class TrainingData {
    * after speed perturbation; they draw from the same per-(seed, epoch, utterance) generator.
    */
   public TrainingData withAugmentation(NoiseAugment noise, ReverbAugment reverb) {
-    return new TrainingData(this, examples, noise, reverb);
+    Augmentation a = augmentation;
+    return new TrainingData(examples, new Augmentation(a.audioOptions(), a.fbank(), a.speed(), a.specAugment(), noise,
+        reverb, a.seed()));
   }
 
-  /** The examples at {@code indices}, sharing this set's decoded-audio cache. */
+  /** The examples at {@code indices}. */
   public TrainingData subset(List<Integer> indices) {
     List<Example> picked = new ArrayList<>();
     for (int i : indices) {
       picked.add(examples.get(i));
     }
-    return new TrainingData(this, picked, noise, reverb);
+    return new TrainingData(picked, augmentation);
   }
 
   public List<Example> examples() {
     return examples;
   }
 
-  /** Feature frames of each example before perturbation (decodes and caches the audio). */
+  public Augmentation augmentation() {
+    return augmentation;
+  }
+
+  /** Feature frames of each example before perturbation (reads and decodes the audio). */
   public int frames(int index) {
-    Example e = examples.get(index);
-    return fbank.numFrames(audio(e).samples().length);
+    return augmentation.fbank().numFrames(audio(examples.get(index)).samples().length);
   }
 
   /** Features of one example for {@code epoch}, with this data set's augmentation. */
   public float[][] features(int index, int epoch) {
     Example e = examples.get(index);
-    Random random = new Random(mix(seed, epoch, e.id()));
-    Audio a = audio(e);
-    if (speed != null) {
-      a = speed.apply(a, random);
-    }
-    if (reverb != null) {
-      a = reverb.apply(a, random);
-    }
-    if (noise != null) {
-      a = noise.apply(a, random);
-    }
-    float[][] feats = new FeatureExtractor(audioOptions, fbank, random.nextLong()).compute(e.audio(), a);
-    if (specAugment != null) {
-      specAugment.apply(feats, random);
-    }
-    return feats;
+    return augmentation.features(e.id(), e.audio(), audio(e), epoch);
   }
 
-  /** A padded batch: features (B, T, F), lengths, targets padded with −1. */
+  /** The examples at {@code indices} padded into one batch, computed on the calling thread. */
+  public PaddedBatch padded(List<Integer> indices, int epoch) {
+    List<float[][]> feats = new ArrayList<>(indices.size());
+    List<int[]> tokens = new ArrayList<>(indices.size());
+    for (int i : indices) {
+      feats.add(features(i, epoch));
+      tokens.add(examples.get(i).tokens());
+    }
+    return PaddedBatch.of(feats, tokens, augmentation.fbank().numMelBins());
+  }
+
+  /** A padded batch: features (B, T, F), lengths, targets padded with −1 (features computed in parallel). */
   public Batch batch(NDManager manager, List<Integer> indices, int epoch) {
     List<float[][]> feats = new ArrayList<>(indices.size());
     indices.parallelStream().map(i -> features(i, epoch)).forEachOrdered(feats::add);
-    int b = indices.size();
-    int maxT = 0;
-    int maxL = 1;
-    for (int i = 0; i < b; i++) {
-      maxT = Math.max(maxT, feats.get(i).length);
-      maxL = Math.max(maxL, examples.get(indices.get(i)).tokens().length);
+    List<int[]> tokens = new ArrayList<>(indices.size());
+    for (int i : indices) {
+      tokens.add(examples.get(i).tokens());
     }
-    int dim = fbank.numMelBins();
-    float[] x = new float[b * maxT * dim];
-    long[] lens = new long[b];
-    long[] ys = new long[b * maxL];
-    long[] ysLens = new long[b];
-    java.util.Arrays.fill(ys, LabelSmoothingLoss.IGNORE_ID);
-    for (int i = 0; i < b; i++) {
-      float[][] f = feats.get(i);
-      for (int t = 0; t < f.length; t++) {
-        System.arraycopy(f[t], 0, x, (i * maxT + t) * dim, dim);
-      }
-      lens[i] = f.length;
-      int[] tokens = examples.get(indices.get(i)).tokens();
-      for (int j = 0; j < tokens.length; j++) {
-        ys[i * maxL + j] = tokens[j];
-      }
-      ysLens[i] = tokens.length;
-    }
-    var device = manager.getDevice();
-    return new Batch(manager.create(FloatBuffer.wrap(x), new Shape(b, maxT, dim), DataType.FLOAT32).toDevice(device, false),
-        manager.create(lens).toDevice(device, false), manager.create(ys, new Shape(b, maxL)).toDevice(device, false),
-        manager.create(ysLens).toDevice(device, false));
+    return PaddedBatch.of(feats, tokens, augmentation.fbank().numMelBins()).toBatch(manager);
+  }
+
+  /**
+   * These examples in the batches of {@code plan}, built on {@code threads} loader threads with at most
+   * {@code prefetch} batches ahead of the trainer.
+   */
+  public BatchSource source(Trainer.BatchPlan plan, int threads, int prefetch) {
+    return (epoch, skip) -> {
+      List<List<Integer>> batches = plan.batches(epoch);
+      long utterances = batches.stream().mapToLong(List::size).sum();
+      return new LoaderEpoch("data", threads, prefetch, batches.size(),
+          () -> new DataSummary(utterances, 0, 0, 0, List.of()), e -> {
+            for (int bi = skip; bi < batches.size(); bi++) {
+              List<Integer> indices = batches.get(bi);
+              e.emit(() -> padded(indices, epoch));
+            }
+          });
+    };
   }
 
   private Audio audio(Example e) {
-    return audioCache.computeIfAbsent(e.id(), id -> new FeatureExtractor(audioOptions, fbank, 0L)
-        .load(e.audio(), e.startSec(), e.endSec()));
-  }
-
-  private static long mix(long seed, int epoch, String id) {
-    long h = seed * 0x9E3779B97F4A7C15L + epoch;
-    return h * 31 + id.hashCode();
+    return new FeatureExtractor(augmentation.audioOptions(), augmentation.fbank(), 0L)
+        .load(e.audio(), e.startSec(), e.endSec());
   }
 }

@@ -113,6 +113,41 @@ class TrainerTest {
     }
   }
 
+  /** The same for a shard stream: the resumed epoch replays the stream and skips the batches trained on. */
+  @Test
+  void resumedRunFromShardsEndsWithExactlyTheSameParameters() throws Exception {
+    Path list = org.asr3m.shards.MakeShards.run(dataDir(), tmp.resolve("shards"), 1, 2).shards().get(0)
+        .resolveSibling(org.asr3m.shards.MakeShards.LIST);
+    Map<String, Npy.Array> straight = runShards(list, tmp.resolve("sa"), 5, null);
+    runShards(list, tmp.resolve("sb"), 2, null);
+    Path half = tmp.resolve("sb/step_2");
+    assertThat(Checkpoint.readState(half).batchInEpoch()).isPositive();
+    Map<String, Npy.Array> resumed = runShards(list, tmp.resolve("sb"), 5, half);
+    assertThat(resumed.keySet()).isEqualTo(straight.keySet());
+    for (String k : straight.keySet()) {
+      assertThat(resumed.get(k).data()).as(k).containsExactly(straight.get(k).data());
+    }
+  }
+
+  private Map<String, Npy.Array> runShards(Path list, Path exp, long maxSteps, Path resume) throws Exception {
+    // shuffle and sort buffers smaller than the set, so the resumed epoch starts inside a buffer
+    String recipeText = RECIPE.replace("  batch_conf: {max_frames_in_batch: 300}",
+        "  batch_conf: {max_frames_in_batch: 300}\n  shuffle_conf: {shuffle_size: 2}\n  sort_conf: {sort_size: 2}\n"
+            + "  num_workers: 2\n  prefetch: 1");
+    Path unitsFile = tmp.resolve("units.txt");
+    Units units = Units.build(List.of("今天天气很好", "我们去北京", "你好"));
+    units.write(unitsFile);
+    Recipe recipe = Recipe.fromYaml(tmp.resolve("recipe.yaml"), recipeText).withVocab(units.size());
+    var train = org.asr3m.shards.ShardData.load(list, units, recipe, true, 0, 1, new org.asr3m.shards.UrlShardSource());
+    ExperimentData dev = ExperimentData.load(dataDir(), units, recipe, false);
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel model = AsrModel.create(recipe, m, 11);
+      Trainer t = new Trainer(model, m, new TrainConfig(exp, recipeText, unitsFile, 10, maxSteps), new TrainListener() {});
+      t.train(train.stream(), dev.data().source(dev.plan(), 2, 2), resume);
+      return Npz.read(exp.resolve("step_" + maxSteps).resolve("model.npz"));
+    }
+  }
+
   /** Whatever the number of steps, the model's manager ends up owning the same arrays: nothing leaks per step. */
   @Test
   void nativeArraysDoNotAccumulateOverSteps() throws Exception {
