@@ -69,8 +69,9 @@ class LocalClusterIT {
         "JAVA", ProcessHandle.current().info().command().orElse("java")));
     script(300, "start");
     api = "http://127.0.0.1:" + apiPort;
-    String[] lines = script(120, "token", "cluster-it").strip().split("\n");
-    token = lines[lines.length - 1].strip(); // stdout carries the token alone, last
+    // stdout carries the token alone on its line; the notice that it is shown only once goes to stderr
+    token = script(120, "token", "cluster-it").lines().map(String::strip).filter(l -> l.matches("asr3m_\\S+"))
+        .findFirst().orElseThrow(() -> new AssertionError("no token printed"));
     sql = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "postgres", "");
   }
 
