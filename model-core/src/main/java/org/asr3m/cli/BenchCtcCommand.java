@@ -47,14 +47,10 @@ final class BenchCtcCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Engine.getInstance(); // loads the natives that the thread settings below call into
-    int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-    if (threads > 0) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-    }
     double[] times = new double[repeats];
-    int used = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-    try (NDManager m = NDManager.newBaseManager()) {
+    int used;
+    try (EngineThreads engineThreads = EngineThreads.set(threads); NDManager m = NDManager.newBaseManager()) {
+      used = engineThreads.used();
       for (int r = -3; r < repeats; r++) {
         try (NDManager bm = m.newSubManager()) {
           NDArray logits = bm.randomNormal(new Shape(batch, frames, vocab));
@@ -72,8 +68,6 @@ final class BenchCtcCommand implements Callable<Integer> {
           }
         }
       }
-    } finally {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
     }
     Arrays.sort(times);
     out.printf("ctc loss forward + backward: B %d x T %d, %d tokens, vocab %d, %d intra-op threads%n", batch, frames,

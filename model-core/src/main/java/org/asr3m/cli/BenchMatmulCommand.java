@@ -1,6 +1,5 @@
 package org.asr3m.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -34,14 +33,10 @@ final class BenchMatmulCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Engine.getInstance(); // loads the natives that the thread settings below call into
-    int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-    if (threads > 0) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-    }
     double[] times = new double[repeats];
-    int used = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-    try (NDManager m = NDManager.newBaseManager()) {
+    int used;
+    try (EngineThreads engineThreads = EngineThreads.set(threads); NDManager m = NDManager.newBaseManager()) {
+      used = engineThreads.used();
       NDArray a = m.randomNormal(new Shape(size, size));
       NDArray b = m.randomNormal(new Shape(size, size));
       for (int r = -3; r < repeats; r++) {
@@ -53,8 +48,6 @@ final class BenchMatmulCommand implements Callable<Integer> {
           times[r] = (System.nanoTime() - t0) / 1e9;
         }
       }
-    } finally {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
     }
     Arrays.sort(times);
     double gflops = 2.0 * size * size * size / times[repeats / 2] / 1e9;
