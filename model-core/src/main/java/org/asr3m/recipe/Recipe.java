@@ -294,8 +294,10 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     fb.finish();
     boolean specAug = ds.bool("spec_aug", true);
     YamlSection sa = ds.section("spec_aug_conf");
-    SpecAugment aug = specAug ? new SpecAugment(sa.integer("num_f_mask", 2, 0, 100), sa.integer("max_f", 30, 1, 1024),
-        sa.integer("num_t_mask", 2, 0, 100), sa.integer("max_t", 50, 1, 100000)) : null;
+    // read and checked even with spec_aug off: WeNet users switch the flag and keep the section
+    SpecAugment configured = new SpecAugment(sa.integer("num_f_mask", 2, 0, 100), sa.integer("max_f", 30, 1, 1024),
+        sa.integer("num_t_mask", 2, 0, 100), sa.integer("max_t", 50, 1, 100000));
+    SpecAugment aug = specAug ? configured : null;
     sa.finish();
     YamlSection b = ds.section("batch_conf");
     b.choice("batch_type", "dynamic", "dynamic");

@@ -89,6 +89,14 @@ class RecipeTest {
   }
 
   @Test
+  void specAugmentOffKeepsItsSectionChecked() throws Exception {
+    String off = "dataset_conf:\n  spec_aug: false\n  spec_aug_conf: {num_t_mask: 2, max_t: 20}\n";
+    assertThat(read(off).data().specAugment()).isNull();
+    assertThatThrownBy(() -> read("dataset_conf:\n  spec_aug: false\n  spec_aug_conf: {num_t_masks: 2}\n"))
+        .hasMessageContaining("dataset_conf.spec_aug_conf.num_t_masks: unknown key").hasMessageContaining("num_t_mask");
+  }
+
+  @Test
   void errorsNameFileLineAndField() throws Exception {
     assertThatThrownBy(() -> read("encoder_conf:\n  num_blocks: -3\n")).isInstanceOf(InputException.class)
         .hasMessageContaining("r.yaml:2").hasMessageContaining("encoder_conf.num_blocks: must be between 1 and 1000, got -3");
