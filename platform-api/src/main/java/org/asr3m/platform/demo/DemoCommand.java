@@ -56,6 +56,7 @@ public final class DemoCommand {
 
   /** Runs the comparison; returns 0 when every run completed, 3 otherwise. */
   public int run(Options options) throws Exception {
+    requireTinyCmn();
     Map<String, Object> sweep = new LinkedHashMap<>();
     sweep.put("name", "tiny-cmn-models");
     sweep.put("description", "Conformer vs Conformer-MoE vs 3M on tiny-cmn (the README's main job)");
@@ -104,6 +105,23 @@ public final class DemoCommand {
       allCompleted &= "COMPLETED".equals(p.path("status").asString());
     }
     return allCompleted ? 0 : 3;
+  }
+
+  /**
+   * Fails before anything is submitted when the platform did not register tiny-cmn (it looks for
+   * recipes/tiny-cmn/data in the working directory and its parents); otherwise every run would fail
+   * later in featurePrep with a data directory that does not exist.
+   */
+  private void requireTinyCmn() throws IOException, InterruptedException {
+    for (String set : List.of("tiny-cmn/train", "tiny-cmn/dev", "tiny-cmn/test")) {
+      try {
+        call("GET", "/api/datasets/" + set, null);
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException("data set " + set + " is not registered: start the demo from the repository"
+            + " root (the platform registers recipes/tiny-cmn/data found in the working directory or a parent) or give"
+            + " --asr3m.datasets.tiny-cmn=DIR");
+      }
+    }
   }
 
   /** Polls the sweep until every point finished, printing each run's stages and progress. */
