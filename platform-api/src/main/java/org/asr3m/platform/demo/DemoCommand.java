@@ -114,9 +114,8 @@ public final class DemoCommand {
    */
   private void requireTinyCmn() throws IOException, InterruptedException {
     for (String set : List.of("tiny-cmn/train", "tiny-cmn/dev", "tiny-cmn/test")) {
-      try {
-        call("GET", "/api/datasets/" + set, null);
-      } catch (IllegalStateException e) {
+      // only a 404 means "not registered"; other failures surface, with their own message, when the sweep is posted
+      if (exchange("GET", "/api/datasets/" + set, null, "application/json").statusCode() == 404) {
         throw new IllegalArgumentException("data set " + set + " is not registered: start the demo from the repository"
             + " root (the platform registers recipes/tiny-cmn/data found in the working directory or a parent) or give"
             + " --asr3m.datasets.tiny-cmn=DIR");
@@ -199,16 +198,21 @@ public final class DemoCommand {
   }
 
   private String send(String method, String path, String body, String accept) throws IOException, InterruptedException {
+    HttpResponse<String> r = exchange(method, path, body, accept);
+    if (r.statusCode() >= 400) {
+      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  private HttpResponse<String> exchange(String method, String path, String body, String accept)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
         .header("Authorization", "Bearer " + token).header("Accept", accept)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 400) {
-      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return r.body();
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
