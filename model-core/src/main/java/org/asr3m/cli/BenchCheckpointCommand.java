@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -220,7 +219,7 @@ final class BenchCheckpointCommand implements Callable<Integer> {
     try (NDManager bm = m.newSubManager()) {
       Batch b = randomBatch(bm, recipe, batch, frames, tokens);
       float loss;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         NDArray total = model.loss(ps, b, true).total();
         gc.backward(total);
         loss = total.getFloat();

@@ -1,9 +1,7 @@
 package org.asr3m.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -133,7 +131,7 @@ final class BenchDataCommand implements Callable<Integer> {
   private static void step(AsrModel model, Adam adam, ParameterStore ps, List<ai.djl.nn.Parameter> params, NDManager m,
       PaddedBatch b, Recipe recipe) {
     try (NDManager bm = m.newSubManager()) {
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         NDArray loss = model.loss(ps, b.toBatch(bm), true).total();
         gc.backward(loss);
       }

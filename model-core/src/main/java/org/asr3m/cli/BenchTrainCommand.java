@@ -1,11 +1,9 @@
 package org.asr3m.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -106,7 +104,7 @@ final class BenchTrainCommand implements Callable<Integer> {
               bm.randomInteger(2, v - 1, new Shape(batch, tokens), DataType.INT64),
               bm.full(new Shape(batch), tokens, DataType.INT64));
           at[0] = System.nanoTime();
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
             NDArray loss = model.loss(ps, b, true).total();
             at[1] = System.nanoTime();
             gc.backward(loss);

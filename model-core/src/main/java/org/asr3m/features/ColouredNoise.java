@@ -2,7 +2,6 @@ package org.asr3m.features;
 
 import java.util.List;
 import java.util.Random;
-import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Generated Gaussian noise with a power spectrum of 1/f^k: white (k = 0), pink (k = 1) or brown
@@ -35,7 +34,7 @@ public record ColouredNoise(List<String> colours) implements NoiseSource {
     }
     double exponent = KNOWN.indexOf(colour) / 2.0; // amplitude ∝ f^(-k/2)
     if (exponent > 0) {
-      DoubleFFT_1D fft = new DoubleFFT_1D(n);
+      var fft = Fft.of(n);
       fft.realForward(x);
       x[0] = 0; // no DC
       x[1] *= Math.pow(sampleRate / 2.0, -exponent);

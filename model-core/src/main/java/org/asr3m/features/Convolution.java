@@ -1,6 +1,5 @@
 package org.asr3m.features;
 
-import org.jtransforms.fft.DoubleFFT_1D;
 
 /** Linear convolution through the FFT (an impulse response of 0.5 s has 8,000 taps: direct is too slow). */
 public final class Convolution {
@@ -18,7 +17,7 @@ public final class Convolution {
     for (int i = 0; i < h.length; i++) {
       b[i] = h[i];
     }
-    DoubleFFT_1D fft = new DoubleFFT_1D(n);
+    var fft = Fft.of(n);
     fft.realForward(a);
     fft.realForward(b);
     // packed real spectra: a[0] = DC, a[1] = Nyquist, then (re, im) pairs

@@ -39,7 +39,7 @@ public final class Fbank {
     this.window = poveyWindow(windowSize);
     this.banks = new MelBanks(options.numMelBins(), paddedSize, options.sampleRate(), options.lowFreq(),
         options.highFreq());
-    this.fft = new DoubleFFT_1D(paddedSize);
+    this.fft = Fft.of(paddedSize);
     this.frame = new double[paddedSize];
     this.power = new double[paddedSize / 2 + 1];
     this.dither = new Random(ditherSeed);

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +82,7 @@ public final class DataParallel {
    *     fp16 loss scale)
    * @return the batch's loss terms (weighted sums of the shards', as host-side values in {@code m})
    */
-  public Losses step(AsrModel model, ParameterStore ps, GradientCollector collector, Batch batch, boolean training,
+  public Losses step(AsrModel model, ParameterStore ps, Autograd collector, Batch batch, boolean training,
       double lossScale, boolean half, NDManager m) {
     int b = Math.toIntExact(batch.feats().getShape().get(0));
     int[][] ranges = split(b, devices.size());

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -51,7 +50,7 @@ public final class HalfPrecisionStore extends ParameterStore {
    * After the step's backward pass: adds the fp16 gradients to the masters (inside {@code collector},
    * still open) and releases the copies.
    */
-  public void endStep(GradientCollector collector) {
+  public void endStep(Autograd collector) {
     if (step != null) {
       Map<Parameter, NDArray> leaves = new IdentityHashMap<>();
       casts.forEach((p, h) -> {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import java.util.Map;
 
 /**
@@ -18,7 +17,7 @@ final class MasterGradients {
   private MasterGradients() {}
 
   /** @param copies master parameter → its working copy (a leaf that went through a backward pass) */
-  static void accumulate(Map<Parameter, NDArray> copies, GradientCollector collector, NDManager scratch) {
+  static void accumulate(Map<Parameter, NDArray> copies, Autograd collector, NDManager scratch) {
     NDArray total = null;
     for (Map.Entry<Parameter, NDArray> e : copies.entrySet()) {
       NDArray copy = e.getValue();

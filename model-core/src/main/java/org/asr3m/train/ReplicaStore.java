@@ -51,7 +51,7 @@ final class ReplicaStore extends ParameterStore {
   }
 
   /** master.grad += replica.grad for every parameter this replica used (after its backward pass). */
-  void addGradientsToMasters(ai.djl.training.GradientCollector collector) {
+  void addGradientsToMasters(Autograd collector) {
     MasterGradients.accumulate(copies, collector, manager);
   }
 }

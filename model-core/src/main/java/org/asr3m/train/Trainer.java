@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +107,7 @@ public final class Trainer {
       Map<String, Double> window = new LinkedHashMap<>();
       long windowFrames = 0;
       long windowStart = System.nanoTime();
-      GradientCollector collector = null;
+      Autograd collector = null;
       ExpertStats trainStats = new ExpertStats();
       DataSummary data;
       try (EpochBatches batches = train.open(epoch, epoch == startEpoch ? skipBatches : 0)) {
@@ -118,7 +117,7 @@ public final class Trainer {
           PaddedBatch current = next;
           next = batches.next();
           if (collector == null) {
-            collector = Engine.getInstance().newGradientCollector();
+            collector = Autograd.record();
           }
           Engine.getInstance().setRandomSeed((int) (conf.seed() * 1_000_003L + epoch * 1_000_000L + bi));
           try (NDManager bm = manager.newSubManager()) {

@@ -82,7 +82,7 @@ class ModelReferenceTest {
   @Test
   void gradientsMatchPyTorch() {
     Map<String, ai.djl.nn.Parameter> params = org.asr3m.nn.ParameterNames.of(model);
-    try (var collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+    try (var collector = org.asr3m.train.Autograd.record()) {
       collector.backward(model.loss(ps, batch, false).total());
     }
     int checked = 0;

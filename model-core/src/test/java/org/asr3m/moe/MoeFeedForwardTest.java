@@ -107,7 +107,7 @@ class MoeFeedForwardTest {
       x.setRequiresGradient(true);
       emb.setRequiresGradient(true);
       EncoderContext ctx = new EncoderContext().routingEmbedding(emb);
-      try (var gc = Engine.getInstance().newGradientCollector()) {
+      try (var gc = org.asr3m.train.Autograd.record()) {
         NDArray y = moe.forward(new ParameterStore(m, false), x, ctx, true);
         MoeRouting r = ctx.reports(MoeRouting.class).get(0);
         gc.backward(y.square().sum().add(SparsityL1Loss.of(r.probs(), r.valid())));

@@ -2,7 +2,6 @@ package org.asr3m.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -18,7 +17,7 @@ class OpsTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomNormal(new Shape(4));
       x.setRequiresGradient(true);
-      try (var gc = Engine.getInstance().newGradientCollector()) {
+      try (var gc = org.asr3m.train.Autograd.record()) {
         NDArray y = Ops.mul(x, 3.0);
         for (int i = 0; i < 20_000; i++) {
           try (NDManager s = m.newSubManager()) {

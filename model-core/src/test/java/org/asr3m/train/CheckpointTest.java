@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.OutputStream;
 import java.lang.management.BufferPoolMXBean;
@@ -73,7 +72,7 @@ class CheckpointTest {
       Batch b = new Batch(bm.randomNormal(new Shape(2, 40, 80)), bm.full(new Shape(2), 40, DataType.INT64),
           bm.randomInteger(2, 18, new Shape(2, 4), DataType.INT64), bm.full(new Shape(2), 4, DataType.INT64));
       float loss;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         NDArray total = model.loss(new ParameterStore(m, false), b, true).total();
         gc.backward(total);
         loss = total.getFloat();

@@ -3,9 +3,7 @@ package org.asr3m.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +33,14 @@ class DataParallelTest {
       assertThat(TinyModels.relativeDifference(split, whole, false)).isZero();
       Batch batch = TinyModels.batch(m);
       double wholeLoss;
-      try (NDManager bm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (NDManager bm = m.newSubManager(); org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         Losses l = whole.loss(new ParameterStore(m, false), batch, true);
         gc.backward(l.total());
         wholeLoss = l.total().getFloat();
       }
       double splitLoss;
       DataParallel dp = new DataParallel(List.of(Device.cpu(), Device.cpu()));
-      try (NDManager bm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (NDManager bm = m.newSubManager(); org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         Losses l = dp.step(split, new ParameterStore(m, false), gc, batch, true, 1.0, false, bm);
         splitLoss = l.total().getDouble();
         assertThat(l.terms()).containsKeys("ctc", "att");

@@ -3,10 +3,8 @@ package org.asr3m.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,7 @@ class MixedPrecisionTest {
   private static boolean scaledStep(AsrModel model, NDManager m, Adam adam, LossScaler scaler, ParameterStore ps,
       boolean half) {
     List<Parameter> params = new ArrayList<>(adam.parameters().values());
-    try (NDManager bm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (NDManager bm = m.newSubManager(); org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
       new DataParallel(List.of(Device.cpu())).step(model, ps, gc, TinyModels.batch(bm), true, scaler.scale(), half, bm);
     }
     double scaledNorm = GradientClipping.norm(params);
@@ -43,7 +41,7 @@ class MixedPrecisionTest {
 
   private static double plainStep(AsrModel model, NDManager m, Adam adam) {
     List<Parameter> params = new ArrayList<>(adam.parameters().values());
-    try (NDManager bm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (NDManager bm = m.newSubManager(); org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
       Losses l = model.loss(new ParameterStore(m, false), TinyModels.batch(bm), true);
       gc.backward(l.total());
     }
@@ -89,14 +87,14 @@ class MixedPrecisionTest {
       AsrModel ref = TinyModels.model(m);
       AsrModel half = TinyModels.model(m);
       double refLoss;
-      try (NDManager bm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (NDManager bm = m.newSubManager(); org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         Losses l = ref.loss(new ParameterStore(m, false), TinyModels.batch(bm), true);
         gc.backward(l.total());
         refLoss = l.total().getFloat();
       }
       double halfLoss;
       HalfPrecisionStore ps = new HalfPrecisionStore(m);
-      try (NDManager bm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (NDManager bm = m.newSubManager(); org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
         Losses l = new DataParallel(List.of(Device.cpu())).step(half, ps, gc, TinyModels.batch(bm), true, 1024, true, bm);
         halfLoss = l.total().getDouble();
         ps.endStep(gc);

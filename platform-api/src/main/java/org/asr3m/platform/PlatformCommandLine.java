@@ -60,14 +60,19 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
     @Option(names = "--recipes", defaultValue = "recipes/tiny-cmn", description = "Directory of the three recipes.")
     java.nio.file.Path recipes;
 
-    @Option(names = "--epochs", defaultValue = "6",
+    @Option(names = "--epochs", defaultValue = "4",
         description = "Budget per model in epochs: the dense model trains N, each MoE model N/2 from a dense base of N/2"
             + " (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--embedding-epochs", defaultValue = "3",
+    @Option(names = "--embedding-epochs", defaultValue = "2",
         description = "Pretraining epochs of the shared embedding network (default: ${DEFAULT-VALUE}).")
     int embeddingEpochs;
+
+    @Option(names = "--parallel", defaultValue = "2",
+        description = "Runs trained at once, each on cores/N intra-op threads (default: ${DEFAULT-VALUE}; read at start-up,"
+            + " see PlatformApplication).")
+    int parallel;
 
     @Option(names = "--keep-serving", description = "Keep serving afterwards (open the UI at the printed address).")
     boolean keepServing;
@@ -78,10 +83,10 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
     @Override
     public Integer call() throws Exception {
       var demo = new org.asr3m.platform.demo.DemoCommand(port, tokens, recipes, System.out);
-      if (epochs < 2 || embeddingEpochs < 1) {
-        throw new IllegalArgumentException("--epochs must be at least 2 and --embedding-epochs at least 1");
+      if (epochs < 2 || embeddingEpochs < 1 || parallel < 1) {
+        throw new IllegalArgumentException("--epochs must be at least 2, --embedding-epochs and --parallel at least 1");
       }
-      int code = demo.run(new org.asr3m.platform.demo.DemoCommand.Options(recipes, epochs, embeddingEpochs,
+      int code = demo.run(new org.asr3m.platform.demo.DemoCommand.Options(recipes, epochs, embeddingEpochs, parallel,
           keepServing));
       if (keepServing) {
         System.out.printf("serving at http://localhost:%d/ (Ctrl-C to stop)%n", port);
@@ -93,6 +98,30 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
   /** True when the arguments name a one-shot command (the web server is not started for it). */
   static boolean isCommand(String[] args) {
     return args.length > 0 && args[0].equals("token");
+  }
+
+  /**
+   * The demo's {@code --parallel} value, read before the application starts: the in-process worker
+   * needs that many slots from its first poll, and libtorch takes its thread count once, at engine start.
+   */
+  static int demoParallel(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--parallel") && i + 1 < args.length) {
+        return parsePositive(args[i + 1]);
+      }
+      if (args[i].startsWith("--parallel=")) {
+        return parsePositive(args[i].substring("--parallel=".length()));
+      }
+    }
+    return 2;
+  }
+
+  private static int parsePositive(String s) {
+    try {
+      return Math.max(1, Integer.parseInt(s.strip()));
+    } catch (NumberFormatException e) {
+      return 1; // picocli reports the bad value when it parses the command
+    }
   }
 
   /** True when the application exits after its command (the demo, unless it keeps serving). */

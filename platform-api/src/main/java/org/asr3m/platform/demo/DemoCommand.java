@@ -43,9 +43,10 @@ public final class DemoCommand {
    * {@code epochs}; each MoE model starts from a dense base trained {@code epochs / 2} and trains
    * the remaining {@code epochs - epochs / 2}, so every model sees the data {@code epochs} times; the
    * shared embedding network is pretrained {@code embeddingEpochs}. Base, embedding network and
-   * features are produced once and reused by both MoE runs.
+   * features are produced once and reused by both MoE runs. {@code parallel} runs train at once (the
+   * sweep's concurrency cap; the in-process worker has as many slots).
    */
-  public record Options(Path recipes, int epochs, int embeddingEpochs, boolean keepServing) {}
+  public record Options(Path recipes, int epochs, int embeddingEpochs, int parallel, boolean keepServing) {}
 
   public DemoCommand(int port, ApiTokenService tokens, Path recipes, PrintStream out) {
     this.base = "http://127.0.0.1:" + port;
@@ -85,7 +86,7 @@ public final class DemoCommand {
       variants.add(Map.of("name", m, "recipe", Files.readString(file), "set", set));
     }
     sweep.put("variants", variants);
-    sweep.put("maxConcurrent", 1); // two cores: one run at a time is fastest overall
+    sweep.put("maxConcurrent", options.parallel());
     JsonNode created = call("POST", "/api/sweeps", JSON.writeValueAsString(sweep));
     long id = created.get("id").asLong();
     out.printf("sweep %d: %s — %s%n", id, created.get("name").asString(), String.join(", ", MODELS));
