@@ -77,6 +77,17 @@ public final class WavReader {
     int width = bits / 8;
     int frames = dataBytes / (width * channels);
     float[][] out = new float[channels][frames];
+    if (format == FORMAT_PCM && bits == 16) {
+      // the common case (and what make-shards writes): one bulk read instead of a call per sample
+      short[] pcm = new short[frames * channels];
+      buf.duplicate().order(buf.order()).position(offset).asShortBuffer().get(pcm);
+      for (int i = 0, k = 0; i < frames; i++) {
+        for (int c = 0; c < channels; c++) {
+          out[c][i] = pcm[k++] / 32768f;
+        }
+      }
+      return out;
+    }
     int p = offset;
     for (int i = 0; i < frames; i++) {
       for (int c = 0; c < channels; c++) {

@@ -29,8 +29,9 @@ public record ColouredNoise(List<String> colours) implements NoiseSource {
     String colour = colours.get(random.nextInt(colours.size()));
     int n = Integer.highestOneBit(Math.max(2, length - 1)) << 1;
     double[] x = new double[n];
+    Gaussian gaussian = new Gaussian(random.nextLong());
     for (int i = 0; i < n; i++) {
-      x[i] = random.nextGaussian();
+      x[i] = gaussian.next();
     }
     double exponent = KNOWN.indexOf(colour) / 2.0; // amplitude ∝ f^(-k/2)
     if (exponent > 0) {
@@ -39,7 +40,8 @@ public record ColouredNoise(List<String> colours) implements NoiseSource {
       x[0] = 0; // no DC
       x[1] *= Math.pow(sampleRate / 2.0, -exponent);
       for (int k = 1; k < n / 2; k++) {
-        double g = Math.pow(Math.max(20.0, k * (double) sampleRate / n), -exponent);
+        double f = Math.max(20.0, k * (double) sampleRate / n);
+        double g = exponent == 1 ? 1 / f : 1 / Math.sqrt(f); // pink or brown: no pow per bin
         x[2 * k] *= g;
         x[2 * k + 1] *= g;
       }

@@ -1,6 +1,5 @@
 package org.asr3m.features;
 
-import java.util.Random;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -24,7 +23,7 @@ public final class Fbank {
   private final DoubleFFT_1D fft;
   private final double[] frame;
   private final double[] power;
-  private final Random dither;
+  private final Gaussian dither;
 
   public Fbank(FbankOptions options) {
     this(options, 0L);
@@ -37,12 +36,12 @@ public final class Fbank {
     this.windowShift = options.windowShift();
     this.paddedSize = Integer.highestOneBit(windowSize - 1) << 1;
     this.window = poveyWindow(windowSize);
-    this.banks = new MelBanks(options.numMelBins(), paddedSize, options.sampleRate(), options.lowFreq(),
+    this.banks = MelBanks.of(options.numMelBins(), paddedSize, options.sampleRate(), options.lowFreq(),
         options.highFreq());
     this.fft = Fft.of(paddedSize);
     this.frame = new double[paddedSize];
     this.power = new double[paddedSize / 2 + 1];
-    this.dither = new Random(ditherSeed);
+    this.dither = new Gaussian(ditherSeed);
   }
 
   public FbankOptions options() {
@@ -69,7 +68,7 @@ public final class Fbank {
     for (int i = 0; i < windowSize; i++) {
       double v = samples[offset + i] * 32768.0;
       if (options.dither() > 0) {
-        v += dither.nextGaussian() * options.dither();
+        v += dither.next() * options.dither();
       }
       x[i] = v;
       sum += v;

@@ -5,10 +5,19 @@ package org.asr3m.features;
  * the FFT bins where its weight is non-zero, so applying all banks is O(bins) per frame.
  */
 final class MelBanks {
+  /** Immutable and the same for every utterance: built once per setting (each costs ~20,000 logs). */
+  private static final java.util.concurrent.ConcurrentMap<java.util.List<Object>, MelBanks> BUILT =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final int[] first;
   private final double[][] weights;
 
-  MelBanks(int numBins, int paddedWindowSize, int sampleRate, double lowFreq, double highFreq) {
+  static MelBanks of(int numBins, int paddedWindowSize, int sampleRate, double lowFreq, double highFreq) {
+    return BUILT.computeIfAbsent(java.util.List.of(numBins, paddedWindowSize, sampleRate, lowFreq, highFreq),
+        k -> new MelBanks(numBins, paddedWindowSize, sampleRate, lowFreq, highFreq));
+  }
+
+  private MelBanks(int numBins, int paddedWindowSize, int sampleRate, double lowFreq, double highFreq) {
     int numFftBins = paddedWindowSize / 2;
     double nyquist = 0.5 * sampleRate;
     double high = highFreq <= 0 ? highFreq + nyquist : highFreq;
