@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         "",
         "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400",
         "  asr3m bench train recipes/tiny-cmn/3m.yaml --vocab 400 --experts 4,16,64",
-        "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400 --use-amp   the fp16 step (use_amp)",
+        "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400 --use-amp",
         ""})
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec

@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "build-units", mixinStandardHelpOptions = true,
-    description = {"Build WeNet's units.txt from Kaldi 'text' files or from the transcripts of WeNet shards:",
-        "<blank> 0, <unk> 1, every character (CJK characters, upper-cased letters, digits) in code-point order,",
-        "<sos/eos> last.",
+    description = {"Build WeNet's units.txt from Kaldi 'text' files or the transcripts of WeNet shards:",
+        "<blank> 0, <unk> 1, every character (CJK characters, upper-cased letters, digits)",
+        "in code-point order, <sos/eos> last.",
         "",
         "  asr3m build-units recipes/tiny-cmn/data/train/text -o exp/units.txt",
         "  asr3m build-units --shard-list data/train/shards/shards.list -o exp/units.txt",

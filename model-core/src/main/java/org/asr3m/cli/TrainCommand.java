@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         "  asr3m train --recipe recipes/tiny-cmn/conformer.yaml --train-data recipes/tiny-cmn/data/train \\",
         "              --dev-data recipes/tiny-cmn/data/dev --exp exp/conformer",
         "  asr3m train ... --resume exp/conformer/step_400      continue exactly where a checkpoint left off",
-        "  asr3m train ... --use-amp --device gpu              fp16 mixed precision (the recipe's use_amp: true)",
+        "  asr3m train ... --use-amp --device gpu   fp16 mixed precision (use_amp)",
         ""})
 final class TrainCommand implements Callable<Integer> {
   @Spec
