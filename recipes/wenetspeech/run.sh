@@ -5,7 +5,7 @@
 #
 #   0 opus → 16 kHz FLAC (ffmpeg)           4 dense base Conformer (conformer.yaml)
 #   1 Kaldi data dirs from WenetSpeech.json  5 Conformer-MoE / 3M from the base + embedding network
-#   2 units, global CMVN, training shards    6 decode (attention rescoring, CTC prefix beam)
+#   2 training shards, units, global CMVN    6 decode (attention rescoring, CTC prefix beam)
 #   3 embedding network, CTC pretraining     7 CER per test set
 #
 # The corpus is not downloadable anonymously: request it (https://wenet.org.cn/WenetSpeech/), run its
@@ -72,15 +72,21 @@ if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
     --subsets "$train_set,DEV,TEST_NET,TEST_MEETING" --out "$data"
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
-  echo "stage 2: units and global CMVN from $train_dir"
   mkdir -p "$exp"
-  asr3m build-units "$train_dir/text" -o "$exp/units.txt"
-  asr3m cmvn --data-dir "$train_dir" -o "$exp/global_cmvn" --threads "$nj"
   if [ "$data_type" = shard ]; then
     for d in "$train_dir" "$data/dev"; do
       echo "stage 2: shards of $d ($num_utts_per_shard utterances each; a rerun keeps finished shards)"
       asr3m make-shards --data-dir "$d" --out "$d/shards" --num-utts-per-shard "$num_utts_per_shard" --threads "$nj"
     done
+  fi
+  echo "stage 2: units and global CMVN of $train_data"
+  # units from the text file (a few MB; the same units the shards' transcripts give). CMVN from the
+  # shards when there are some: the data dir would decode a whole recording for each of its segments
+  asr3m build-units "$train_dir/text" -o "$exp/units.txt"
+  if [ "$data_type" = shard ]; then
+    asr3m cmvn --shard-list "$train_data" -o "$exp/global_cmvn" --threads "$nj"
+  else
+    asr3m cmvn --data-dir "$train_dir" -o "$exp/global_cmvn" --threads "$nj"
   fi
 fi
 if [ "$stage" -le 3 ] && [ "$stop_stage" -ge 3 ]; then

@@ -13,6 +13,7 @@ import org.asr3m.features.GlobalCmvn;
 import org.asr3m.features.ParallelExtraction;
 import org.asr3m.io.InputException;
 import org.asr3m.pipeline.FeaturePrep;
+import org.asr3m.shards.ShardStats;
 
 /** Shared pieces of the batch commands: utterance lists and the end-of-run problem report. */
 final class Batches {
@@ -61,6 +62,21 @@ final class Batches {
     }
     for (ParallelExtraction.Failure f : failures) {
       err.println("  " + f.id() + ": " + f.message());
+    }
+    err.flush();
+    return Asr3m.EXIT_PARTIAL;
+  }
+
+  /** Lists the skipped shard members after the statistics were computed; the exit code says whether any were. */
+  static int reportShardProblems(PrintWriter err, ShardStats.Result r) {
+    if (r.problemCount() == 0) {
+      return 0;
+    }
+    err.printf("%d bad input(s) in %d shard(s) skipped (%d utterances read):%n", r.problemCount(), r.shards(),
+        r.utterances());
+    r.problems().forEach(p -> err.println("  " + p));
+    if (r.problemCount() > r.problems().size()) {
+      err.printf("  … and %d more%n", r.problemCount() - r.problems().size());
     }
     err.flush();
     return Asr3m.EXIT_PARTIAL;

@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.asr3m.model.AsrModel;
 import org.asr3m.model.Batch;
+import org.asr3m.nn.Ops;
 import org.asr3m.nn.ParameterNames;
 import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Adam;
 import org.asr3m.train.GradientClipping;
+import org.asr3m.train.HalfPrecisionStore;
+import org.asr3m.train.LossScaler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Spec;
         "",
         "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400",
         "  asr3m bench train recipes/tiny-cmn/3m.yaml --vocab 400 --experts 4,16,64",
+        "  asr3m bench train recipes/tiny-cmn/conformer.yaml --vocab 400 --use-amp",
         ""})
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec
@@ -54,6 +58,11 @@ final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE}).")
   int steps;
+
+  @Option(names = "--use-amp", negatable = true,
+      description = "Time the mixed-precision step (fp16 compute, fp32 master weights, loss scaling) or, with"
+          + " --no-use-amp, the fp32 one (default: as the recipe's use_amp).")
+  Boolean useAmp;
 
   @Override
   public Integer call() throws Exception {
@@ -81,10 +90,14 @@ final class BenchTrainCommand implements Callable<Integer> {
    */
   private double[] measure(Recipe recipe, PrintWriter out, int steps) {
     int v = recipe.vocab();
+    boolean amp = useAmp != null ? useAmp : recipe.train().useAmp();
     try (NDManager m = NDManager.newBaseManager()) {
       AsrModel model = AsrModel.create(recipe, m, 1);
       Adam adam = new Adam(ParameterNames.of(model), m);
-      ParameterStore ps = new ParameterStore(m, false);
+      // fp16: the trainer's scheme (half copies of the parameters per step, loss scaled in fp32, fp32 update)
+      LossScaler scaler = amp ? new LossScaler() : null;
+      ParameterStore ps = amp ? new HalfPrecisionStore(m) : new ParameterStore(m, false);
+      long skipped = 0;
       var params = new ArrayList<>(adam.parameters().values());
       long rssBefore = 0;
       long heapBefore = 0;
@@ -99,7 +112,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         long[] at = new long[6];
         try (NDManager bm = m.newSubManager()) {
-          Batch b = new Batch(bm.randomNormal(new Shape(batch, frames, recipe.encoder().inputDim())),
+          NDArray feats = bm.randomNormal(new Shape(batch, frames, recipe.encoder().inputDim()));
+          Batch b = new Batch(amp ? feats.toType(DataType.FLOAT16, false) : feats,
               bm.full(new Shape(batch), frames, DataType.INT64),
               bm.randomInteger(2, v - 1, new Shape(batch, tokens), DataType.INT64),
               bm.full(new Shape(batch), tokens, DataType.INT64));
@@ -107,14 +121,28 @@ final class BenchTrainCommand implements Callable<Integer> {
           try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
             NDArray loss = model.loss(ps, b, true).total();
             at[1] = System.nanoTime();
-            gc.backward(loss);
+            if (scaler == null) {
+              gc.backward(loss);
+            } else {
+              // in fp32: a loss scale of 2^16 is beyond fp16's range
+              gc.backward(Ops.mul(Ops.toFloat32(loss), scaler.scale()));
+              ((HalfPrecisionStore) ps).endStep(gc); // fp16 gradients into the fp32 masters
+            }
           }
           at[2] = System.nanoTime();
-          double scale = GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip());
+          double norm = GradientClipping.norm(params);
+          double unscale = 1;
+          if (scaler != null) {
+            unscale = 1 / scaler.scale();
+            skipped += scaler.endStep(norm) ? 0 : 1;
+            norm *= unscale;
+          }
           at[3] = System.nanoTime();
-          adam.update(1e-4, scale);
+          if (Double.isFinite(norm)) {
+            adam.update(1e-4, GradientClipping.scale(norm, recipe.train().gradClip()) * unscale);
+          }
           at[4] = System.nanoTime();
-          GradientClipping.zero(params, false);
+          GradientClipping.zero(params, !Double.isFinite(norm));
           at[5] = System.nanoTime();
         }
         if (s >= 2) {
@@ -126,8 +154,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
       }
       double step = total / steps;
-      out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads%n", recipeFile, batch,
-          frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
+      out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads, %s%n", recipeFile,
+          batch, frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+          amp ? "fp16 compute with loss scaling (use_amp)" : "fp32");
+      if (skipped > 0) {
+        out.printf("  %d of %d steps overflowed in fp16 and skipped their update (loss scale now %.0f)%n", skipped,
+            steps + 2, scaler.scale());
+      }
       java.util.Arrays.sort(stepTimes);
       out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps; median %.4f s)%n", step, batch * frames / step,
           steps, stepTimes[steps / 2]);

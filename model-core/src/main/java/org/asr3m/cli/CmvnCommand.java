@@ -10,6 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.asr3m.data.FeatureShards;
 import org.asr3m.features.GlobalCmvn;
+import org.asr3m.io.InputException;
+import org.asr3m.shards.ShardList;
+import org.asr3m.shards.ShardStats;
+import org.asr3m.shards.UrlShardSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +25,8 @@ import picocli.CommandLine.Spec;
         "({\"mean_stat\": sum, \"var_stat\": sum of squares, \"frame_num\": N}).",
         "",
         "  asr3m cmvn --data-dir data/train --out exp/global_cmvn     from audio (fbank on the fly)",
+        "  asr3m cmvn --shard-list data/train/shards/shards.list --out exp/global_cmvn",
+        "                                                              from WeNet shards (asr3m make-shards), streamed",
         "  asr3m cmvn --shards exp/feats/train --out exp/global_cmvn  from feature shards",
         ""})
 final class CmvnCommand implements Callable<Integer> {
@@ -33,6 +39,11 @@ final class CmvnCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Kaldi data dir to compute features from.")
     Path dataDir;
+
+    @Option(names = "--shard-list", paramLabel = "LIST",
+        description = "WeNet shard list (tar shards of audio + transcript, local paths or http(s) URLs), read"
+            + " shard by shard with bounded memory; the same statistics as on the data dir the shards came from.")
+    Path shardList;
 
     @Option(names = "--shards", paramLabel = "DIR", description = "Feature shard directory (from asr3m fbank --data-dir).")
     Path shards;
@@ -52,7 +63,16 @@ final class CmvnCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     int code = 0;
     GlobalCmvn cmvn;
-    if (source.dataDir != null) {
+    if (source.dataDir != null && ShardList.isShardList(source.dataDir)) {
+      throw new InputException(source.dataDir, "is a file, not a Kaldi data directory: for a shard list use"
+          + " --shard-list");
+    }
+    if (source.shardList != null) {
+      ShardStats.Result r = ShardStats.scan(source.shardList, new UrlShardSource(), false, audio.audioOptions(),
+          audio.fbankOptions(), threads);
+      code = Batches.reportShardProblems(spec.commandLine().getErr(), r);
+      cmvn = r.cmvn();
+    } else if (source.dataDir != null) {
       Batches.CmvnResult r = Batches.cmvn(source.dataDir, audio.audioOptions(), audio.fbankOptions(), threads,
           spec.commandLine().getErr());
       code = r.exitCode();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.asr3m.pipeline.TrainingRun;
 import org.asr3m.recipe.Recipe;
+import org.asr3m.recipe.RecipeOverride;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.TrainListener;
 import picocli.CommandLine.Command;
@@ -14,13 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train a model from a recipe on Kaldi data directories (features computed on the fly).",
-        "Writes EXP/units.txt and EXP/global_cmvn when not given, a checkpoint per epoch (EXP/epoch_N),",
-        "and EXP/final: the average of the average_num epochs with the lowest dev CTC loss.",
+    description = {"Train a model from a recipe on Kaldi data directories or WeNet shard lists (features computed",
+        "on the fly). Writes EXP/units.txt and EXP/global_cmvn when not given (from a shard list: in one pass over",
+        "its shards), a checkpoint per epoch (EXP/epoch_N), and EXP/final: the average of the average_num epochs",
+        "with the lowest dev CTC loss.",
         "",
         "  asr3m train --recipe recipes/tiny-cmn/conformer.yaml --train-data recipes/tiny-cmn/data/train \\",
         "              --dev-data recipes/tiny-cmn/data/dev --exp exp/conformer",
         "  asr3m train ... --resume exp/conformer/step_400      continue exactly where a checkpoint left off",
+        "  asr3m train ... --use-amp --device gpu   fp16 mixed precision (use_amp)",
         ""})
 final class TrainCommand implements Callable<Integer> {
   @Spec
@@ -48,10 +51,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--exp", required = true, paramLabel = "DIR", description = "Experiment output directory.")
   Path exp;
 
-  @Option(names = "--units", paramLabel = "UNITS_TXT", description = "Units (default: built from the training text).")
+  @Option(names = "--units", paramLabel = "UNITS_TXT", description = "Units (default: EXP/units.txt, built from the training text or the shards' transcripts).")
   Path units;
 
-  @Option(names = "--cmvn", paramLabel = "JSON", description = "global_cmvn (default: computed from the training data).")
+  @Option(names = "--cmvn", paramLabel = "JSON", description = "global_cmvn (default: EXP/global_cmvn, computed from the training audio, a data dir's or the"
+          + " shards').")
   Path cmvn;
 
   @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Resume from a checkpoint directory.")
@@ -74,6 +78,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Stop after N optimiser updates (writes EXP/step_N).")
   long maxSteps;
 
+  @Option(names = "--use-amp", negatable = true,
+      description = "Mixed precision: fp16 compute over fp32 master weights with dynamic loss scaling (WeNet's"
+          + " --use_amp; meant for CUDA devices). Overrides the recipe's use_amp and is written into the recipe"
+          + " stored with every checkpoint; --resume without it keeps the checkpoint's setting.")
+  Boolean useAmp;
+
   @Option(names = "--device", paramLabel = "DEVICE",
       description = "cpu, gpu or gpu0, gpu1, … (default: a GPU when DJL finds one, else the CPU).")
   String device;
@@ -89,11 +99,31 @@ final class TrainCommand implements Callable<Integer> {
     if (initEmbedding != null && initFrom == null) {
       throw new IllegalArgumentException("--init-embedding goes with --init-from (the dense base model)");
     }
-    Path result = TrainingRun.train(new TrainingRun.Spec(Files.readString(recipeFile), trainDir, devDir, units, cmvn,
+    Path result = TrainingRun.train(new TrainingRun.Spec(recipeText(out), trainDir, devDir, units, cmvn,
         exp, resume, initFrom, initEmbedding, maxEpochs, maxSteps, device, rank, worldSize,
         new org.asr3m.shards.UrlShardSource()), recipeFile, new ProgressPrinter(out), out, err);
     out.println(result == null ? "stopped before the first epoch ended; resume with --resume" : "final model: " + result);
     return 0;
+  }
+
+  /**
+   * The recipe as trained: the file's text with use_amp set by --use-amp / --no-use-amp or, when resuming
+   * without either, as the checkpoint's recipe has it (a run does not switch precision on restart).
+   */
+  private String recipeText(PrintWriter out) throws java.io.IOException {
+    String text = Files.readString(recipeFile);
+    Boolean amp = useAmp;
+    Path saved = resume == null ? null : resume.resolve("recipe.yaml");
+    if (amp == null && saved != null && Files.isRegularFile(saved)) {
+      amp = Recipe.read(saved).train().useAmp();
+      if (amp != Recipe.fromYaml(recipeFile, text).train().useAmp()) {
+        out.printf("use_amp: %s as in %s%n", amp, saved);
+      }
+    }
+    if (amp == null || amp == Recipe.fromYaml(recipeFile, text).train().useAmp()) {
+      return text;
+    }
+    return RecipeOverride.set(recipeFile, text, "use_amp", amp.toString());
   }
 
   /** Prints one progress line per log interval and one per epoch. */

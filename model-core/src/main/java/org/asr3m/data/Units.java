@@ -34,16 +34,30 @@ public final class Units {
 
   /** Builds units from training transcripts (each transcript tokenised by {@link CharTokenizer}). */
   public static Units build(Iterable<String> transcripts) {
-    TreeSet<String> set = new TreeSet<>(Units::compareCodePoints);
-    for (String t : transcripts) {
-      set.addAll(CharTokenizer.tokenize(t));
+    Builder b = new Builder();
+    transcripts.forEach(b::add);
+    return b.build();
+  }
+
+  /**
+   * Collects the units of transcripts seen one at a time (a streamed corpus): memory holds the
+   * distinct units only, never the transcripts.
+   */
+  public static final class Builder {
+    private final TreeSet<String> set = new TreeSet<>(Units::compareCodePoints);
+
+    public void add(String transcript) {
+      set.addAll(CharTokenizer.tokenize(transcript));
     }
-    List<String> tokens = new ArrayList<>();
-    tokens.add(BLANK);
-    tokens.add(UNK);
-    tokens.addAll(set);
-    tokens.add(SOS_EOS);
-    return new Units(tokens);
+
+    public Units build() {
+      List<String> tokens = new ArrayList<>();
+      tokens.add(BLANK);
+      tokens.add(UNK);
+      tokens.addAll(set);
+      tokens.add(SOS_EOS);
+      return new Units(tokens);
+    }
   }
 
   public static Units read(Path file) {

@@ -49,6 +49,7 @@ public final class Conv extends Layer {
   }
 
   public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+    NnpackSwitch.ensureOff(); // before libtorch's first convolution, so it never prints its NNPACK warning
     NDArray w = value(ps, weight, x, training);
     NDArray b = bias == null ? null : value(ps, bias, x, training);
     if (dims == 1) {

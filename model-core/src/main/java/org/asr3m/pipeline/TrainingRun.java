@@ -27,6 +27,7 @@ import org.asr3m.shards.LoaderSettings;
 import org.asr3m.shards.ShardData;
 import org.asr3m.shards.ShardList;
 import org.asr3m.shards.ShardSource;
+import org.asr3m.shards.ShardStats;
 import org.asr3m.shards.ShardStream;
 import org.asr3m.shards.UrlShardSource;
 import org.asr3m.train.BatchSource;
@@ -37,7 +38,8 @@ import org.asr3m.train.TrainListener;
 import org.asr3m.train.Trainer;
 
 /**
- * One training stage run in-process: units and CMVN (given, or made in the output directory),
+ * One training stage run in-process: units and CMVN (given, or made in the output directory from the
+ * training data directory or, in one streamed pass, from the training shard list),
  * training and dev data loaded under the recipe (problems and filtered utterances logged), the
  * model built with the recipe's seed, optionally initialised from a dense base and a pretrained
  * embedding network, then the {@link Trainer}. All native memory lives in one NDManager that is
@@ -54,8 +56,10 @@ public final class TrainingRun {
    * What to train.
    *
    * @param recipeYaml the recipe text (stored in every checkpoint)
-   * @param units units.txt, or null: built from the training text into outDir/units.txt
-   * @param cmvn global_cmvn, or null: computed from the training audio into outDir/global_cmvn
+   * @param units units.txt, or null: outDir/units.txt, built from the training text (or the shards'
+   *     transcripts) when missing
+   * @param cmvn global_cmvn, or null: outDir/global_cmvn, computed from the training audio (or the shards)
+   *     when missing
    * @param resumeFrom a checkpoint of this run to continue exactly from, or null
    * @param initFrom a dense base checkpoint (matching weights copied, experts copies of its FFNs), or null
    * @param initEmbedding a pretrained embedding network checkpoint, or null
@@ -110,23 +114,21 @@ public final class TrainingRun {
           + " has none (moe_conf.router_input: embedding)");
     }
     Files.createDirectories(exp);
-    Path unitsFile = spec.units();
-    boolean streamed = ShardList.isShardList(spec.trainDir());
-    if (streamed && (unitsFile == null || spec.cmvn() == null)) {
-      throw new InputException(spec.trainDir(), "is a shard list: give --units and --cmvn (asr3m build-units and"
-          + " asr3m cmvn on the data directory the shards were made from)");
-    }
-    if (unitsFile == null) {
-      unitsFile = exp.resolve("units.txt");
-      if (!Files.exists(unitsFile)) {
-        Units.build(FeaturePrep.transcripts(List.of(spec.trainDir().resolve("text")), new ArrayList<>()))
-            .write(unitsFile);
-        out.println("built " + unitsFile);
-      }
+    Path unitsFile = spec.units() != null ? spec.units() : exp.resolve("units.txt");
+    Path cmvnFile = spec.cmvn() != null ? spec.cmvn() : exp.resolve("global_cmvn");
+    if (ShardList.isShardList(spec.trainDir())) {
+      // a shard list is read once for whichever of the two is missing
+      prepareFromShards(spec, recipe, unitsFile, spec.units() == null && !Files.exists(unitsFile), cmvnFile,
+          spec.cmvn() == null && !Files.exists(cmvnFile), out, warnings);
+    } else if (spec.units() == null && !Files.exists(unitsFile)) {
+      Units.build(FeaturePrep.transcripts(List.of(spec.trainDir().resolve("text")), new ArrayList<>()))
+          .write(unitsFile);
+      out.println("built " + unitsFile);
     }
     Units vocab = Units.read(unitsFile);
     recipe = recipe.withVocab(vocab.size());
-    GlobalCmvn stats = spec.cmvn() != null ? GlobalCmvn.read(spec.cmvn()) : cmvnOf(spec, recipe, out, warnings);
+    GlobalCmvn stats = spec.cmvn() != null || Files.exists(cmvnFile) ? GlobalCmvn.read(cmvnFile)
+        : cmvnOf(spec, recipe, cmvnFile, out, warnings);
     Data train = data(spec, spec.trainDir(), vocab, recipe, true, warnings);
     Data dev = data(spec, spec.devDir(), vocab, recipe, false, warnings);
     Device device = spec.device() == null ? null : Device.fromName(spec.device());
@@ -147,12 +149,13 @@ public final class TrainingRun {
                 + (random.size() > 6 ? ", …" : "") + ")");
       }
       Map<String, Long> params = ModelSize.parameters(model);
+      String precision = recipe.train().useAmp() ? " (use_amp: fp16 compute, dynamic loss scaling)" : "";
       if (train.utterances() >= 0 && dev.utterances() >= 0) {
-        out.printf("model: %,d parameters on %s; %d train / %d dev utterances%n", params.get("total"),
-            manager.getDevice(), train.utterances(), dev.utterances());
+        out.printf("model: %,d parameters on %s%s; %d train / %d dev utterances%n", params.get("total"),
+            manager.getDevice(), precision, train.utterances(), dev.utterances());
       } else {
-        out.printf("model: %,d parameters on %s; train %s, dev %s%n", params.get("total"), manager.getDevice(),
-            train.description(), dev.description());
+        out.printf("model: %,d parameters on %s%s; train %s, dev %s%n", params.get("total"), manager.getDevice(),
+            precision, train.description(), dev.description());
       }
       out.flush();
       Trainer trainer = new Trainer(model, manager, new TrainConfig(exp, spec.recipeYaml(), unitsFile,
@@ -201,12 +204,48 @@ public final class TrainingRun {
     return true;
   }
 
-  private static GlobalCmvn cmvnOf(Spec spec, Recipe recipe, PrintWriter out, PrintWriter warnings)
-      throws IOException {
-    Path file = spec.outDir().resolve("global_cmvn");
-    if (Files.exists(file)) {
-      return GlobalCmvn.read(file);
+  /**
+   * units.txt and/or global_cmvn from the training shards, in one streamed pass with the training
+   * stream's audio decoding and the recipe's fbank without dither (as from a data directory).
+   */
+  private static void prepareFromShards(Spec spec, Recipe recipe, Path unitsFile, boolean units, Path cmvnFile,
+      boolean cmvn, PrintWriter out, PrintWriter warnings) throws IOException {
+    if (!units && !cmvn) {
+      return;
     }
+    ShardStats.Result r;
+    try {
+      r = ShardStats.scan(spec.trainDir(), spec.shardSource(), units, ShardStream.audioOptions(),
+          cmvn ? recipe.data().fbank().withDither(0) : null, Runtime.getRuntime().availableProcessors());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading " + spec.trainDir());
+    }
+    if (r.problemCount() > 0) {
+      warnings.printf("warning: %s: %d bad input(s) skipped while computing %s:%n", spec.trainDir(),
+          r.problemCount(), units && cmvn ? "units and CMVN" : units ? "units" : "CMVN");
+      r.problems().forEach(p -> warnings.println("  " + p));
+      if (r.problemCount() > r.problems().size()) {
+        warnings.printf("  … and %d more%n", r.problemCount() - r.problems().size());
+      }
+      warnings.flush();
+    }
+    if (r.utterances() == 0 || (cmvn && r.cmvn().frameCount() == 0)) {
+      throw new InputException(spec.trainDir(), "no readable utterance in its " + r.shards() + " shard(s) to compute "
+          + (cmvn ? "CMVN" : "units") + " from");
+    }
+    if (units) {
+      r.units().write(unitsFile);
+      out.printf("built %s from %d transcripts in %d shard(s)%n", unitsFile, r.utterances(), r.shards());
+    }
+    if (cmvn) {
+      r.cmvn().write(cmvnFile);
+      out.printf("global CMVN over %d frames of %d shard(s) -> %s%n", r.cmvn().frameCount(), r.shards(), cmvnFile);
+    }
+  }
+
+  private static GlobalCmvn cmvnOf(Spec spec, Recipe recipe, Path file, PrintWriter out, PrintWriter warnings)
+      throws IOException {
     FeaturePrep.CmvnStats c = FeaturePrep.cmvn(spec.trainDir(), AudioOptions.MONO_16K,
         recipe.data().fbank().withDither(0), Runtime.getRuntime().availableProcessors());
     List<InputException> problems = c.problems();

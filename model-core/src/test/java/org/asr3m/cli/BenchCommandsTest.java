@@ -61,4 +61,25 @@ class BenchCommandsTest {
     assertThat(run(2, "bench", "train", r.toString(), "--experts", "2,8", "--steps", "1"))
         .contains("dense.yaml").contains("has no MoE layers");
   }
+
+  /** --use-amp times the trainer's fp16 step (half parameters, scaled loss); --no-use-amp the fp32 one. */
+  @Test
+  void trainBenchmarkTimesTheFp16StepOnRequest() throws Exception {
+    Path r = Files.writeString(tmp.resolve("amp.yaml"), MOE.replace("model: conformer_moe", "model: conformer")
+        .replace("moe_conf: {num_experts: 4, router_input: layer}\n", "use_amp: true\n"));
+    String[] size = {"--steps", "1", "--batch", "2", "--frames", "60", "--tokens", "3"};
+    String amp = run(0, concat(new String[] {"bench", "train", r.toString()}, size));
+    assertThat(amp).contains("fp16 compute with loss scaling (use_amp)").containsPattern("train step [0-9.]+ s");
+    String fp32 = run(0, concat(new String[] {"bench", "train", r.toString(), "--no-use-amp"}, size));
+    assertThat(fp32).contains(" intra-op threads, fp32").doesNotContain("fp16");
+    Files.writeString(r, Files.readString(r).replace("use_amp: true\n", ""));
+    assertThat(run(0, concat(new String[] {"bench", "train", r.toString(), "--use-amp"}, size)))
+        .contains("fp16 compute with loss scaling (use_amp)");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -64,4 +64,36 @@ class ShardMemoryTest {
     assertThat(out).contains("utterances 600 ");
   }
 
+  /**
+   * CMVN and units of the shards in the same 32 MB heap: their features alone (~38 MB as float32) would
+   * not fit, so the pass must not hold them.
+   */
+  @Test
+  void cmvnAndUnitsOfTheShardsFitInASmallHeap() throws Exception {
+    Path list = tmp.resolve("shards/shards.list");
+    String cmvn = asr3mIn32m("cmvn", "--shard-list", list.toString(), "-o", tmp.resolve("global_cmvn").toString(),
+        "--threads", "2");
+    long frames = 0;
+    org.asr3m.features.FeatureExtractor x = new org.asr3m.features.FeatureExtractor(
+        org.asr3m.audio.AudioOptions.MONO_16K, org.asr3m.features.FbankOptions.WENET.withDither(0), 0);
+    for (int i = 1; i <= 3; i++) {
+      frames += 200L * x.extract(org.asr3m.Fixtures.path("audio/utt" + i + ".wav"), 0, -1).length;
+    }
+    assertThat(cmvn).contains("global CMVN over " + frames + " frames");
+    String units = asr3mIn32m("build-units", "--shard-list", list.toString(), "-o", tmp.resolve("units.txt").toString());
+    assertThat(units).contains("600 transcripts in 6 shard(s)");
+  }
+
+  private static String asr3mIn32m(String... args) throws Exception {
+    Path log = tmp.resolve("asr3m-" + System.nanoTime() + ".txt");
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-Dai.djl.offline=true", "-cp",
+        System.getProperty("java.class.path"), org.asr3m.cli.Asr3m.class.getName()));
+    cmd.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
 }
