@@ -52,22 +52,38 @@ public final class MakeShards {
       throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
     }
     KaldiDataDir dir = KaldiDataDir.load(dataDir);
+    Result r = write(dir.utterances(), outDir, uttsPerShard, threads);
     List<InputException> problems = new ArrayList<>(dir.problems());
+    problems.addAll(r.problems());
+    return new Result(r.shards(), r.written(), r.utterances(), List.copyOf(problems));
+  }
+
+  /**
+   * Shards of some utterances of a data directory (e.g. one partition of a distributed preparation,
+   * in the directory's id order): the same files, list and restart rules as {@link #run}, with only
+   * the problems met while writing (unreadable or unsupported audio), not the directory's own.
+   */
+  public static Result write(List<Utterance> utterances, Path outDir, int uttsPerShard, int threads)
+      throws IOException {
+    if (uttsPerShard < 1) {
+      throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
+    }
+    List<InputException> problems = new ArrayList<>();
     Files.createDirectories(outDir);
-    String fingerprint = fingerprint(dir.utterances(), uttsPerShard) + "\n";
+    String fingerprint = fingerprint(utterances, uttsPerShard) + "\n";
     Path fpFile = outDir.resolve(FINGERPRINT);
     if (Files.isRegularFile(fpFile) && !Files.readString(fpFile).equals(fingerprint)) {
       throw new InputException(outDir, "holds shards of another data directory or shard size (" + FINGERPRINT
           + " differs); remove it or pick another output directory");
     }
     Files.writeString(fpFile, fingerprint);
-    List<List<List<Utterance>>> plan = plan(dir.utterances(), uttsPerShard);
+    List<List<List<Utterance>>> plan = plan(utterances, uttsPerShard);
     List<Path> shards = new ArrayList<>();
     for (int i = 0; i < plan.size(); i++) {
       shards.add(outDir.resolve(String.format("shards_%06d.tar", i)));
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-    long utterances = 0;
+    long count = 0;
     int written = 0;
     try {
       List<Future<ShardOutcome>> futures = new ArrayList<>();
@@ -80,7 +96,7 @@ public final class MakeShards {
         ShardOutcome o = f.get();
         if (o != null) {
           written++;
-          utterances += o.utterances();
+          count += o.utterances();
           problems.addAll(o.problems());
         }
       }
@@ -102,7 +118,7 @@ public final class MakeShards {
     Path tmp = outDir.resolve(LIST + ".part");
     Files.writeString(tmp, list);
     Files.move(tmp, outDir.resolve(LIST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new Result(List.copyOf(shards), written, utterances, List.copyOf(problems));
+    return new Result(List.copyOf(shards), written, count, List.copyOf(problems));
   }
 
   /** SHA-256 of what decides the shards' content: every usable utterance (id, audio, segment, text) and the shard size. */

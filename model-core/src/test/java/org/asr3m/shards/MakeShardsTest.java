@@ -91,4 +91,23 @@ class MakeShardsTest {
     assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.getMessage()).contains("junk.wav")
         .contains("unsupported audio format"));
   }
+
+  @Test
+  void aRangeOfUtterancesIsShardedAloneReportingOnlyItsOwnProblems() throws Exception {
+    Path data = TinyCorpus.dataDir(tmp.resolve("range"), 3); // 9 utterances
+    Path junk = Files.writeString(tmp.resolve("junk.wav"), "not audio");
+    Files.writeString(data.resolve("wav.scp"), Files.readString(data.resolve("wav.scp")) + "u001_9 " + junk + "\n");
+    Files.writeString(data.resolve("text"), Files.readString(data.resolve("text")) + "u001_9 你好\n"
+        + "orphan 你好\n");
+    var dir = org.asr3m.data.KaldiDataDir.load(data);
+    assertThat(dir.problems()).isNotEmpty(); // the orphan transcript: the directory's problem, not the range's
+    // u001_1 .. u001_9 (4 utterances, one of them junk)
+    List<org.asr3m.data.Utterance> range = dir.utterances().subList(3, 7);
+    MakeShards.Result r = MakeShards.write(range, tmp.resolve("range-shards"), 2, 2);
+    assertThat(r.shards()).hasSize(2);
+    assertThat(r.utterances()).isEqualTo(3);
+    assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.getMessage()).contains("junk.wav"));
+    List<ShardSample> samples = readAll(ShardList.read(tmp.resolve("range-shards/shards.list")), new DataProblems(1));
+    assertThat(samples).extracting(ShardSample::key).containsExactly("u001_1", "u001_2", "u001_3");
+  }
 }

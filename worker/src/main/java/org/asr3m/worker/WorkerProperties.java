@@ -26,6 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitionTimeout how long featurePrep waits for its remote partitions before it fails
  * @param partitionPollInterval how often featurePrep looks in the job repository for finished remote partitions
  * @param stopTimeout how long a graceful stop (SIGTERM) waits for the running stages to checkpoint and hand their runs back
+ * @param shardUtterances utterances per WeNet shard that featurePrep writes (as WeNet's {@code make_shard_list.py
+ *     --num_utts_per_shard}); part of featurePrep's input hash
  */
 @ConfigurationProperties("asr3m.worker")
 public record WorkerProperties(String id, Path workDir,
@@ -34,7 +36,8 @@ public record WorkerProperties(String id, Path workDir,
     @DefaultValue("20") int maxNonFiniteSteps, @DefaultValue("0") int featurePartitions,
     @DefaultValue("1") int slots, @DefaultValue("") List<String> devices,
     @DefaultValue("local") Partitioning partitioning, @DefaultValue("6h") Duration partitionTimeout,
-    @DefaultValue("1s") Duration partitionPollInterval, @DefaultValue("10m") Duration stopTimeout) {
+    @DefaultValue("1s") Duration partitionPollInterval, @DefaultValue("10m") Duration stopTimeout,
+    @DefaultValue("1000") int shardUtterances) {
 
   /** Where featurePrep's partitions run. */
   public enum Partitioning { LOCAL, RABBITMQ }
@@ -56,6 +59,9 @@ public record WorkerProperties(String id, Path workDir,
     }
     if (slots < 1) {
       throw new IllegalArgumentException("asr3m.worker.slots must be at least 1, not " + slots);
+    }
+    if (shardUtterances < 1) {
+      throw new IllegalArgumentException("asr3m.worker.shard-utterances must be at least 1, not " + shardUtterances);
     }
     if (partitioning == null) {
       partitioning = Partitioning.LOCAL;

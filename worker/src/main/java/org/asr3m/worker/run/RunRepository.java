@@ -75,6 +75,18 @@ public class RunRepository {
     jdbc.sql("update runs set data_fingerprints = ? where id = ?").params(json, runId).update();
   }
 
+  /** The fingerprint recorded for one data set of the run ({@code train}, {@code dev}, …), if any. */
+  public Optional<String> dataFingerprint(long runId, String set) {
+    List<String> rows = jdbc.sql("select data_fingerprints from runs where id = ?").param(runId).query(String.class)
+        .list();
+    String json = rows.isEmpty() ? null : rows.get(0);
+    if (json == null || json.isBlank()) {
+      return Optional.empty();
+    }
+    var node = JSON.readTree(json).path(set);
+    return node.isString() ? Optional.of(node.asString()) : Optional.empty();
+  }
+
   /**
    * Final state of a run; the lease is released with it, and so is the experiment's active-run slot
    * (active_experiment_id, which the platform API sets when it queues a run).

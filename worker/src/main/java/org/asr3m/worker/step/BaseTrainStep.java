@@ -14,7 +14,7 @@ public class BaseTrainStep extends StageTasklet {
 
   @Override
   protected StageOutcome run(StageContext ctx) throws Exception {
-    RunInputs in = new RunInputs(ctx);
+    RunInputs in = new RunInputs(services, ctx);
     Optional<String> recipe = in.baseRecipe();
     if (recipe.isEmpty()) {
       return StageOutcome.skipped("model '" + in.recipe().modelType() + "' is trained from scratch (no dense base)");
@@ -22,7 +22,7 @@ public class BaseTrainStep extends StageTasklet {
     return produceOnce(ctx, in.trainingHash(Stage.BASE_TRAIN, recipe.get()), (c, prefix) -> {
       FeatureInputs f = FeatureInputs.fetch(services.runs(), c);
       return TrainingStage.train(services, c, prefix, new TrainingStage.Spec(in.writeRecipe("base.yaml", recipe.get()),
-          in.trainDir(), in.devDir(), f.units(), f.cmvn(), null, null, 0, 0));
+          f.shards(), in.devDir(), f.units(), f.cmvn(), null, null, 0, 0));
     });
   }
 }

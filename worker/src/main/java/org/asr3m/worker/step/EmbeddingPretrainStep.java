@@ -14,7 +14,7 @@ public class EmbeddingPretrainStep extends StageTasklet {
 
   @Override
   protected StageOutcome run(StageContext ctx) throws Exception {
-    RunInputs in = new RunInputs(ctx);
+    RunInputs in = new RunInputs(services, ctx);
     Optional<String> recipe = in.embeddingRecipe();
     if (recipe.isEmpty()) {
       return StageOutcome.skipped("model '" + in.recipe().modelType() + "' has no embedding network");
@@ -22,7 +22,7 @@ public class EmbeddingPretrainStep extends StageTasklet {
     return produceOnce(ctx, in.trainingHash(Stage.EMBEDDING_PRETRAIN, recipe.get()), (c, prefix) -> {
       FeatureInputs f = FeatureInputs.fetch(services.runs(), c);
       return TrainingStage.train(services, c, prefix, new TrainingStage.Spec(in.writeRecipe("embedding.yaml",
-          recipe.get()), in.trainDir(), in.devDir(), f.units(), f.cmvn(), null, null, 0, 0));
+          recipe.get()), f.shards(), in.devDir(), f.units(), f.cmvn(), null, null, 0, 0));
     });
   }
 }

@@ -28,7 +28,7 @@ public class EvaluateStep extends StageTasklet {
     if (ctx.run().testData().isEmpty()) {
       return StageOutcome.skipped("the run names no test sets");
     }
-    RunInputs in = new RunInputs(ctx);
+    RunInputs in = new RunInputs(services, ctx);
     RunRepository runs = services.runs();
     long runId = ctx.run().id();
     Path model = ctx.localDir().resolve("model");

@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.asr3m.audio.AudioOptions;
+import org.asr3m.data.KaldiDataDir;
+import org.asr3m.data.Utterance;
 import org.asr3m.features.GlobalCmvn;
 import org.asr3m.features.ParallelExtraction;
 import org.asr3m.io.InputException;
 import org.asr3m.pipeline.FeaturePrep;
+import org.asr3m.shards.MakeShards;
 import org.asr3m.worker.artifact.StoredArtifact;
 import org.asr3m.worker.run.Stage;
 import org.springframework.batch.core.BatchStatus;
@@ -34,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * featurePrep as a partitioned step (Spring Batch local partitioning): the training set is cut
  * into contiguous partitions whose CMVN statistics are computed in parallel, each stored as
  * {@code <prefix>/partitions/part-NNNN/} — the unit of work that remote partitioning hands to other
- * workers — and merged in partition order into {@code global_cmvn} next to {@code units.txt}.
+ * workers — and merged in partition order into {@code global_cmvn} next to {@code units.txt}. Each
+ * partition also writes its utterances as WeNet shards ({@code <prefix>/shards/part-NNNN/shards_NNNNNN.tar});
+ * the merge lists them in partition order in {@code shards.list}, which the training stages stream.
  * A restarted job redoes only the partitions that did not complete. When an earlier run prepared
  * the same data with the same front-end settings, a single no-op partition runs and the outputs are
  * linked instead.
@@ -48,6 +53,8 @@ public class FeaturePrepStep {
   private static final String REUSED_FROM = "featurePrep.reusedFrom";
   /** How many partitions the partitioner cut: a restarted manager re-runs (and sees) only the unfinished ones. */
   private static final String PARTITIONS = "featurePrep.partitions";
+  /** Utterances per shard, decided by the manager (its worker's setting, hashed) for every partition. */
+  private static final String SHARD_UTTERANCES = "featurePrep.shardUtterances";
   private final StageServices services;
   private final StageFrame frame;
   /** Stage contexts opened by the partitioner, closed by the aggregator (same manager step). */
@@ -70,32 +77,35 @@ public class FeaturePrepStep {
       try {
         services.control().check(runId);
         ctx.log().line("stage featurePrep of run %d (%s) on worker %s", runId, ctx.run().name(), services.props().id());
-        RunInputs in = new RunInputs(ctx);
+        int perShard = services.props().shardUtterances();
+        RunInputs in = new RunInputs(services, ctx);
         services.runs().fingerprints(runId, in.fingerprintsJson(false));
         String hash = in.featurePrepHash();
         StageFrame.Decision d = frame.decide(ctx, hash);
         ExecutionContext m = manager.getExecutionContext();
         m.putString(HASH, hash);
+        m.putInt(SHARD_UTTERANCES, perShard);
         Map<String, ExecutionContext> parts = new LinkedHashMap<>();
         if (d.reused() != null) {
           m.putString(DECISION, "reuse");
           m.putString(PREFIX, d.reused().outputPrefix());
           m.putLong(REUSED_FROM, d.reused().reusedFromRun());
-          parts.put("partition0", partition(0, 0, 0, ""));
+          parts.put("partition0", partition(0, 0, 0, "", perShard));
           m.putInt(PARTITIONS, 1);
           repository.updateExecutionContext(manager);
           return parts;
         }
         m.putString(DECISION, "produce");
         m.putString(PREFIX, d.producePrefix());
-        int n = FeaturePrep.utterances(in.trainDir());
-        int k = Math.max(1, Math.min(Math.min(gridSize, services.props().featurePartitions()), n));
+        List<Utterance> utterances = KaldiDataDir.load(in.trainDir()).utterances();
+        int n = utterances.size();
+        List<Integer> bounds = PartitionRanges.cut(utterances, Math.min(gridSize, services.props().featurePartitions()));
+        int k = bounds.size() - 1;
         for (int i = 0; i < k; i++) {
-          parts.put("partition" + i, partition(i, (int) ((long) n * i / k), (int) ((long) n * (i + 1) / k),
-              d.producePrefix()));
+          parts.put("partition" + i, partition(i, bounds.get(i), bounds.get(i + 1), d.producePrefix(), perShard));
         }
         m.putInt(PARTITIONS, k);
-        ctx.log().line("%d utterances in %d partition(s)", n, k);
+        ctx.log().line("%d utterances in %d partition(s); shards of up to %d utterances", n, k, perShard);
         // saved now: a manager restarted after a crash (not after a failure) must still know what to merge
         repository.updateExecutionContext(manager);
         return parts;
@@ -108,16 +118,22 @@ public class FeaturePrepStep {
     };
   }
 
-  private static ExecutionContext partition(int index, int from, int to, String prefix) {
+  private static ExecutionContext partition(int index, int from, int to, String prefix, int perShard) {
     ExecutionContext c = new ExecutionContext();
     c.putInt("index", index);
     c.putInt("from", from);
     c.putInt("to", to);
     c.putString("prefix", prefix);
+    // the manager's setting, so partitions on workers configured otherwise still cut the hashed size
+    c.putInt(SHARD_UTTERANCES, perShard);
     return c;
   }
 
-  /** One partition: CMVN statistics of its utterances, stored for the merge. */
+  /**
+   * One partition: CMVN statistics of its utterances and their WeNet shards, stored for the merge.
+   * The shards are published before the statistics, whose presence marks a partition done; a shard is
+   * renamed into place only when complete, so a crashed attempt never publishes half of one.
+   */
   public Tasklet partitionTasklet() {
     return (contribution, chunk) -> {
       StepExecution step = contribution.getStepExecution();
@@ -131,16 +147,34 @@ public class FeaturePrepStep {
       int index = c.getInt("index");
       StageContext ctx = new StageContext(services.runs().get(runId), Stage.FEATURE_PREP, services.props().workDir(),
           services.store(), services.jdbc(), null);
-      RunInputs in = new RunInputs(ctx);
+      int perShard = c.getInt(SHARD_UTTERANCES, services.props().shardUtterances());
+      RunInputs in = new RunInputs(services, ctx);
+      int from = c.getInt("from");
+      int to = c.getInt("to");
       FeaturePrep.CmvnStats stats = FeaturePrep.cmvn(in.trainDir(), AudioOptions.MONO_16K,
-          in.recipe().data().fbank().withDither(0), 1, c.getInt("from"), c.getInt("to"));
+          in.recipe().data().fbank().withDither(0), 1, from, to);
       Path dir = ctx.localDir().resolve(String.format("part-%04d", index));
       Files.createDirectories(dir);
+      // written again in full after a restart, so that the summary counts and reports every shard
+      Path shardDir = dir.resolve("shards");
+      TrainingStage.deleteTree(shardDir);
+      List<Utterance> all = KaldiDataDir.load(in.trainDir()).utterances();
+      MakeShards.Result shards = MakeShards.write(all.subList(Math.min(from, all.size()), Math.min(to, all.size())),
+          shardDir, perShard, 1);
+      List<String> shardKeys = new ArrayList<>();
+      for (Path shard : shards.shards()) {
+        String shardKey = prefix + "/shards/" + dir.getFileName() + "/" + shard.getFileName();
+        ctx.publish(shardKey, shard, "shard");
+        shardKeys.add(shardKey);
+      }
       stats.stats().write(dir.resolve("global_cmvn"));
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("items", stats.items());
       summary.put("data_problems", stats.dataProblems().stream().map(Throwable::getMessage).toList());
       summary.put("failures", stats.failures().stream().map(f -> Map.of("id", f.id(), "message", f.message())).toList());
+      summary.put("shards", shardKeys);
+      summary.put("shard_utterances", shards.utterances());
+      summary.put("shard_problems", shards.problems().stream().map(Throwable::getMessage).toList());
       Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(summary), StandardCharsets.UTF_8);
       String key = prefix + "/partitions/" + dir.getFileName();
       ctx.publish(key + "/global_cmvn", dir.resolve("global_cmvn"), "cmvn-partition");
@@ -184,9 +218,10 @@ public class FeaturePrepStep {
   }
 
   private StageOutcome merge(StageContext ctx, String hash, String prefix, int count) throws Exception {
-    RunInputs in = new RunInputs(ctx);
+    RunInputs in = new RunInputs(services, ctx);
     Path out = ctx.localDir().resolve("out");
     List<FeaturePrep.CmvnStats> stats = new ArrayList<>();
+    List<ShardOutputs.Partition> summaries = new ArrayList<>();
     List<String> keys = services.store().list(prefix + "/partitions/").stream().map(StoredArtifact::key)
         .filter(k -> k.endsWith("/global_cmvn")).sorted(Comparator.naturalOrder()).toList();
     if (keys.size() != count) {
@@ -199,6 +234,7 @@ public class FeaturePrepStep {
       services.store().get(key, local.resolve("global_cmvn"));
       services.store().get(part + "/summary.json", local.resolve("summary.json"));
       var summary = JSON.readTree(local.resolve("summary.json").toFile());
+      summaries.add(new ShardOutputs.Partition(part, summary));
       List<InputException> problems = new ArrayList<>();
       for (var p : summary.path("data_problems")) {
         problems.add(new InputException(null, 0, p.asString()));
@@ -215,9 +251,14 @@ public class FeaturePrepStep {
     FeaturePrep.Result r = FeaturePrep.writeCmvn(in.trainDir(), units, stats, textProblems, out, ctx.log().writer());
     ctx.log().line("%d frames from %d partition(s); units %s, CMVN %s", r.frames(), count, r.units(), r.cmvn());
     List<StoredArtifact> outputs = new ArrayList<>();
+    ShardOutputs shards = ShardOutputs.collect(services.store(), summaries, out.resolve(ShardOutputs.LIST));
+    shards.report(ctx.log());
+    outputs.addAll(shards.shards());
+    outputs.add(ctx.publish(prefix + "/" + ShardOutputs.LIST, out.resolve(ShardOutputs.LIST), "shard-list"));
     outputs.add(ctx.publish(prefix + "/units.txt", r.units(), "units"));
     outputs.add(ctx.publish(prefix + "/global_cmvn", r.cmvn(), "cmvn"));
-    return frame.produced(ctx, hash, prefix, outputs);
+    StageOutcome done = frame.produced(ctx, hash, prefix, outputs);
+    return StageOutcome.completed(done.outputPrefix(), shards.summary());
   }
 
   private static String failures(Collection<StepExecution> partitions) {

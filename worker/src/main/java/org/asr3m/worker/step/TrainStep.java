@@ -19,7 +19,7 @@ public class TrainStep extends StageTasklet {
 
   @Override
   protected StageOutcome run(StageContext ctx) throws Exception {
-    RunInputs in = new RunInputs(ctx);
+    RunInputs in = new RunInputs(services, ctx);
     RunRepository runs = services.runs();
     long runId = ctx.run().id();
     runs.stageStarted(runId, Stage.TRAIN, null);
@@ -35,7 +35,7 @@ public class TrainStep extends StageTasklet {
     Path embedding = upstream(ctx, Stage.EMBEDDING_PRETRAIN, "embedding");
     String prefix = ctx.ownPrefix();
     var outputs = TrainingStage.train(services, ctx, prefix, new TrainingStage.Spec(in.writeRecipe("train.yaml",
-        in.recipeYaml()), in.trainDir(), in.devDir(), f.units(), f.cmvn(), base, embedding, ctx.run().maxEpochs(),
+        in.recipeYaml()), f.shards(), in.devDir(), f.units(), f.cmvn(), base, embedding, ctx.run().maxEpochs(),
         ctx.run().maxSteps()));
     ctx.seal(prefix, outputs);
     return StageOutcome.completed(prefix, base == null && embedding == null ? "trained from scratch"

@@ -9,11 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.asr3m.features.GlobalCmvn;
 import org.asr3m.moe.ExpertStats;
 import org.asr3m.pipeline.TrainingRun;
+import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Checkpoint;
+import org.asr3m.train.DataSummary;
 import org.asr3m.train.TrainListener;
 import org.asr3m.train.TrainingStoppedException;
+import org.asr3m.worker.artifact.StoreShardSource;
 import org.asr3m.worker.artifact.StoredArtifact;
 import org.asr3m.worker.progress.MetricsSink;
 import org.asr3m.worker.progress.StageProgress;
@@ -30,7 +34,12 @@ import org.asr3m.worker.progress.StageProgress;
 final class TrainingStage {
   private static final String STATE = "trainer.json";
 
-  /** What to train. */
+  /**
+   * What to train.
+   *
+   * @param trainDir featurePrep's shard list (streamed from the store) or a Kaldi data directory
+   * @param devDir the dev set's data directory
+   */
   record Spec(Path recipe, Path trainDir, Path devDir, Path units, Path cmvn, Path initFrom, Path initEmbedding,
       int maxEpochs, long maxSteps) {}
 
@@ -66,13 +75,16 @@ final class TrainingStage {
       ctx.log().line("resuming from %s/%s (step %d)", prefix, newest, stored.get(newest));
     }
     String recipeYaml = Files.readString(spec.recipe());
-    int epochs = spec.maxEpochs() > 0 ? spec.maxEpochs() : org.asr3m.recipe.Recipe.read(spec.recipe()).train().maxEpoch();
-    Listener listener = new Listener(services, ctx, prefix, exp, epochs);
+    Recipe recipe = Recipe.read(spec.recipe());
+    int epochs = spec.maxEpochs() > 0 ? spec.maxEpochs() : recipe.train().maxEpoch();
+    Listener listener = new Listener(services, ctx, prefix, exp, epochs, estimatedBatches(spec, recipe));
+    String device = services.control().device(ctx.run().id());
     Path fin;
     try (listener.sink) {
+      // one replica reading every shard; shards named store://<key> are streamed from the artefact store
       fin = TrainingRun.train(new TrainingRun.Spec(recipeYaml, spec.trainDir(), spec.devDir(), spec.units(), spec.cmvn(),
           exp, resume, spec.initFrom(), spec.initEmbedding(), spec.maxEpochs(), spec.maxSteps(),
-          services.control().device(ctx.run().id()).isBlank() ? null : services.control().device(ctx.run().id())),
+          device.isBlank() ? null : device, 0, 1, new StoreShardSource(ctx.store())),
           spec.recipe(), listener, ctx.log().writer(), ctx.log().writer());
     } catch (TrainingStoppedException stopped) {
       // the worker is shutting down: the checkpoint of the stop is stored (onCheckpoint); hand the run on
@@ -90,6 +102,21 @@ final class TrainingStage {
       ctx.publishDir(prefix + "/expert_stats", stats, "expert_stats", null);
     }
     return ctx.publishDir(prefix + "/final", fin, "checkpoint", STATE);
+  }
+
+  /**
+   * Batches of a streamed epoch before its first end is seen: the training set's frames (counted by
+   * featurePrep's CMVN) over the padded frames a batch may hold, at least one; 0 (unknown) when the
+   * statistics cannot be read. Length sorting keeps padding small, so batches come out close to full.
+   */
+  static int estimatedBatches(Spec spec, Recipe recipe) {
+    try {
+      long frames = GlobalCmvn.read(spec.cmvn()).frameCount();
+      return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (frames + recipe.data().maxFramesInBatch() - 1)
+          / recipe.data().maxFramesInBatch()));
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Complete checkpoints under {@code prefix}: directory name → step recorded in its trainer.json. */
@@ -132,14 +159,14 @@ final class TrainingStage {
     private final NonFiniteGuard nonFinite;
     private long lastStep;
 
-    Listener(StageServices services, StageContext ctx, String prefix, Path exp, int epochs) {
+    Listener(StageServices services, StageContext ctx, String prefix, Path exp, int epochs, int estimatedBatches) {
       this.services = services;
       this.ctx = ctx;
       this.prefix = prefix;
       this.exp = exp;
       this.sink = new MetricsSink(services.jdbcTemplate(), ctx.run().id(), ctx.stage().stepName(),
           services.props().metricsInterval());
-      this.progress = new StageProgress(services.runs(), ctx.run().id(), ctx.stage(), epochs);
+      this.progress = new StageProgress(services.runs(), ctx.run().id(), ctx.stage(), epochs, estimatedBatches);
       this.nonFinite = new NonFiniteGuard(services.props().maxNonFiniteSteps());
     }
 
@@ -185,6 +212,17 @@ final class TrainingStage {
       lastStep = Math.max(lastStep, stepOf(checkpoint));
       sink.always(lastStep, epoch, m);
       ctx.log().line("epoch %d done: dev loss %.4f ctc %.4f att %.4f", epoch, dev.loss(), dev.ctc(), dev.att());
+    }
+
+    @Override
+    public void onEpochData(int epoch, DataSummary data) {
+      progress.epochEnded(epoch);
+      ctx.log().line("epoch %d data: %s", epoch, data.line());
+      data.problems().forEach(p -> ctx.log().writer().println("warning: " + p));
+      if (data.problemCount() > data.problems().size()) {
+        ctx.log().writer().println("warning: … and " + (data.problemCount() - data.problems().size()) + " more");
+      }
+      ctx.log().writer().flush();
     }
 
     @Override

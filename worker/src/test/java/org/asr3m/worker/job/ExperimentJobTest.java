@@ -72,6 +72,7 @@ class ExperimentJobTest {
     registry.add("asr3m.artifacts.local.root", () -> tmp.resolve("artifacts").toString());
     registry.add("asr3m.worker.metrics-interval", () -> "100ms");
     registry.add("asr3m.worker.feature-partitions", () -> "3");
+    registry.add("asr3m.worker.shard-utterances", () -> "5");
   }
 
   @AfterAll
@@ -180,6 +181,9 @@ class ExperimentJobTest {
     assertThat(Files.readString(tmp.resolve("single/units.txt"))).isEqualTo(new String(
         store.open("runs/" + first + "/featurePrep/units.txt").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
 
+    // featurePrep wrote each partition's utterances as shards and listed them; training streamed them
+    assertShardsPublishedAndStreamed(first);
+
     // a second run with 4 experts: features, embedding network and dense base are linked, not recomputed
     long second = submit("3m-4e", recipe().replace("num_experts: 2", "num_experts: 4"), tests());
     assertThat(execute(second)).isEqualTo(RunStatus.COMPLETED);
@@ -225,6 +229,54 @@ class ExperimentJobTest {
     assertThat(startedAt(id, Stage.TRAIN)).isEqualTo(trainStarted);
     assertThat(store.stat("runs/" + id + "/train/final/model.npz").orElseThrow().sha256()).isEqualTo(model.sha256());
     assertThat(runs.results(id)).extracting(r -> r.testSet() + "/" + r.mode()).containsExactly("late/ctc_greedy_search");
+  }
+
+  /**
+   * 40 training utterances in 3 partitions (13, 13, 14) of shards of up to 5: 9 shards, each stored and
+   * recorded with its size and hash, listed in partition order, holding every training utterance once;
+   * and each training stage's log says it streamed them.
+   */
+  private void assertShardsPublishedAndStreamed(long run) throws Exception {
+    String prefix = "runs/" + run + "/featurePrep";
+    List<org.asr3m.worker.artifact.StoredArtifact> shards = store.list(prefix + "/shards/");
+    assertThat(shards).extracting(org.asr3m.worker.artifact.StoredArtifact::key)
+        .allMatch(k -> k.matches(java.util.regex.Pattern.quote(prefix) + "/shards/part-000[0-2]/shards_\\d{6}\\.tar"))
+        .hasSize(9);
+    for (var a : shards) {
+      var row = jdbc.sql("select kind, size_bytes, sha256 from artifacts where object_key = ?").param(a.key())
+          .query((rs, i) -> List.of(rs.getString(1), rs.getLong(2), rs.getString(3))).single();
+      assertThat(row).containsExactly("shard", a.size(), a.sha256());
+      assertThat(a.size()).isPositive();
+    }
+    String list = new String(store.open(prefix + "/shards.list").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(list.lines().toList()).containsExactlyElementsOf(
+        shards.stream().map(a -> "store://" + a.key()).toList()); // keys sort in partition order
+    var listed = store.stat(prefix + "/shards.list").orElseThrow();
+    assertThat(jdbc.sql("select sha256 from artifacts where object_key = ?").param(listed.key()).query(String.class)
+        .single()).isEqualTo(listed.sha256());
+    String manifest = new String(store.open(prefix + "/manifest.txt").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(manifest).contains(prefix + "/shards.list", shards.get(8).key());
+    assertThat(runs.stages(run).get(Stage.FEATURE_PREP).message()).isEqualTo("40 utterances in 9 shard(s)");
+
+    // the shards hold exactly the training set, read back through the store shard source
+    var reader = new org.asr3m.shards.ShardReader(new org.asr3m.worker.artifact.StoreShardSource(store), 0, 1);
+    var problems = new org.asr3m.shards.DataProblems(10);
+    List<String> ids = new java.util.ArrayList<>();
+    for (String line : list.lines().toList()) {
+      reader.read(line, sample -> ids.add(sample.key()), problems);
+    }
+    assertThat(problems.count()).isZero();
+    List<String> train = Files.readAllLines(data.resolve("train/text")).stream().map(l -> l.split(" ")[0]).sorted()
+        .toList();
+    assertThat(ids).hasSize(40).containsExactlyElementsOf(train);
+
+    for (String stage : List.of("embeddingPretrain", "baseTrain", "train")) {
+      String log = new String(store.open("runs/" + run + "/logs/" + stage + ".log").readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(log).as(stage).contains("train 9 shard(s) streamed").contains("epoch 0 data: ")
+          .contains(" from 9 shard(s)");
+    }
   }
 
   private static String dense() throws Exception {
