@@ -67,10 +67,11 @@ final class CtcPosteriors {
     }
     NDArray logProbs = logits.logSoftmax(2);
     logProbs.attach(m);
-    NDArray index = owned(m.create(ext, new Shape(b, 1, s)), logits).broadcast(b, t, s);
+    // libtorch-owned memory (HostTransfer): autograd saves the index for gather's backward
+    NDArray index = HostTransfer.upload(ext, new Shape(b, 1, s), logits.getDevice(), m).broadcast(b, t, s);
     NDArray emissions = logProbs.gather(index, 2);
     // probabilities on the host: exp of (B, T, S) values on the device, where it is vectorised
-    double[] y = hostDoubles(emissions.stopGradient().exp());
+    double[] y = HostTransfer.download(emissions.stopGradient().exp());
     double[] losses = new double[b];
     double[] occupancy = new double[y.length];
     // one thread: the recursions are well under a millisecond for a batch, and a Java worker would
@@ -124,45 +125,9 @@ final class CtcPosteriors {
     return out;
   }
 
-  /** A host array as a tensor of {@code like}'s type and device, in {@code m}, in memory of its own. */
+  /** A host array as a tensor of {@code like}'s type and device, in {@code m}, in memory libtorch owns. */
   static NDArray toDevice(double[] values, Shape shape, NDArray like, NDManager m) {
-    DataType dt = like.getDataType();
-    NDArray a;
-    if (dt == DataType.FLOAT64) {
-      a = m.create(values, shape);
-    } else {
-      float[] f = new float[values.length];
-      for (int k = 0; k < f.length; k++) {
-        f[k] = (float) values[k];
-      }
-      a = m.create(f, shape);
-      if (dt != DataType.FLOAT32) {
-        a = a.toType(dt, false);
-      }
-    }
-    return owned(a, like);
-  }
-
-  /**
-   * {@code a} on {@code like}'s device in memory libtorch owns. A tensor made from a Java array
-   * lives in a Java direct buffer, freed once its NDArray is closed and collected; autograd saves
-   * the gather index and the surrogate's weights until backward, which runs after {@code m} closed.
-   */
-  private static NDArray owned(NDArray a, NDArray like) {
-    NDArray d = a.toDevice(like.getDevice(), false);
-    return d == a ? a.duplicate() : d;
-  }
-
-  private static double[] hostDoubles(NDArray a) {
-    if (a.getDataType() == DataType.FLOAT64) {
-      return a.toDoubleArray();
-    }
-    float[] f = (a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false)).toFloatArray();
-    double[] d = new double[f.length];
-    for (int k = 0; k < f.length; k++) {
-      d[k] = f[k];
-    }
-    return d;
+    return HostTransfer.upload(values, shape, like.getDataType(), like.getDevice(), m);
   }
 
   private static long[] hostLongs(NDArray a, NDManager scratch) {
