@@ -90,9 +90,12 @@ public final class CtcLoss {
       for (int k = 0; k < weights.length; k++) {
         weights[k] *= -scale;
       }
-      NDArray surrogate = p.emissions.mul(CtcPosteriors.toDevice(weights, new Shape(p.b, p.t, p.s), logits, m)).sum();
+      // one dot product over the flattened (B, T, S) values: no product tensor, half the native calls
+      NDArray flatWeights = CtcPosteriors.toDevice(weights, new Shape(weights.length), logits, m);
+      NDArray surrogate = p.emissions.reshape(-1).dot(flatWeights);
       // surrogate − stop(surrogate) is 0 with the surrogate's gradient; the value is the true loss
-      NDArray constant = m.create(value * scale).toType(surrogate.getDataType(), false);
+      NDArray constant = surrogate.getDataType() == DataType.FLOAT64 ? m.create(value * scale)
+          : m.full(new Shape(), (float) (value * scale), surrogate.getDataType(), surrogate.getDevice());
       NDArray loss = surrogate.sub(surrogate.stopGradient()).add(constant);
       loss.attach(outer);
       return loss;
