@@ -9,19 +9,20 @@ import org.asr3m.nn.Ops;
 /**
  * Connectionist Temporal Classification loss (blank = 0), which DJL lacks.
  *
- * <p>Forward (α) and backward (β) recursions run in log space over the extended label sequence
- * l' = (blank, y1, blank, y2, …, blank). The gradient with respect to the unnormalised logits is
- * analytic: ∂(−log P)/∂z_tk = softmax(z)_tk − Σ_{s: l'_s = k} exp(log α_t(s) + log β_t(s) − log y_t(l'_s) − log P).
- * DJL has no custom-backward hook, so {@link #loss} injects that gradient through the surrogate
- * Σ z·G (whose autograd gradient is G) while reporting the true loss value.
+ * <p>Forward (α) and backward (β) recursions run over the extended label sequence
+ * l' = (blank, y1, blank, y2, …, blank) ({@link Alignment}). The gradient with respect to the
+ * unnormalised logits is analytic: ∂(−log P)/∂z_tk = softmax(z)_tk − Σ_{s: l'_s = k} γ_t(s), with
+ * γ the state occupancy. DJL has no custom-backward hook, so {@link #loss} injects that gradient
+ * through the surrogate −Σ γ·log softmax(z)[l'_s] (γ constant): its autograd gradient is exactly
+ * the one above, and costs autograd's gather and log-softmax backward — two passes over (B, T, V),
+ * what PyTorch's CTC backward does too — while the reported value is the true loss.
  *
- * <p>Where the time goes: the recursions are O(T·S) tiny steps per utterance, each a handful of
- * scalar operations. Run as device operations over the batch (the earlier design) every step was
- * a dozen JNI calls and small tensor allocations, ~4T·12 per loss: 5× slower than
- * torch.nn.CTCLoss, and slower with more threads (each tiny op pays the pool's hand-off). Here the
- * device does only the dense work over (B, T, V) — log-softmax, one gather of the (B, T, S)
- * emissions, exp, one subtraction — and the recursions run as a tight double-precision loop over
- * primitive arrays per utterance ({@link Alignment}).
+ * <p>Where the time goes: the recursions are O(T·S) tiny steps per utterance. Run as device
+ * operations over the batch (the first design) every step was a dozen JNI calls and small tensor
+ * allocations: 5× slower than torch.nn.CTCLoss, and slower with more threads. Here the device does
+ * only the dense work over (B, T, V) — log-softmax forward and backward — plus a gather of the
+ * (B, T, S) emissions, which go to the host for the recursions (plain double loops per utterance)
+ * while γ comes back as one (B, T, S) array ({@link CtcPosteriors}).
  *
  * <p>Infeasible alignments (target too long for the input once repeats need blanks) have
  * P = 0: their loss is +∞ and, as with {@code zero_infinity}, they contribute neither loss nor
@@ -40,8 +41,9 @@ public final class CtcLoss {
   public record Result(NDArray losses, NDArray gradient) {}
 
   /**
-   * Computes losses and gradients without recording anything for autograd. The recursions run in
-   * double precision; the gradient has the logits' type (use float64 for reference checks).
+   * Computes losses and the dense gradient without recording anything for autograd (the reference
+   * interface: {@code asr3m ctc-loss}, tests). The recursions run in double precision; the
+   * gradient has the logits' type (use float64 for reference checks).
    *
    * @param logits (B, T, V) unnormalised scores
    * @param inputLengths (B,) valid frames per utterance
@@ -53,52 +55,12 @@ public final class CtcLoss {
     try (NDManager m = outer.newSubManager(logits.getDevice())) {
       NDArray z = logits.stopGradient();
       z.attach(m);
-      DataType dt = z.getDataType();
-      int b = Math.toIntExact(z.getShape().get(0));
-      int t = Math.toIntExact(z.getShape().get(1));
-      int v = Math.toIntExact(z.getShape().get(2));
-      long[] inLens = hostLongs(inputLengths, m);
-      long[] tgtLens = hostLongs(targetLengths, m);
-      int l = Math.toIntExact(targets.getShape().get(1));
-      long[] tg = hostLongs(targets, m);
-      int s = 2 * l + 1;
-      // extended labels (B, S): blanks at even positions
-      long[] ext = new long[b * s];
-      for (int i = 0; i < b; i++) {
-        for (int j = 0; j < l; j++) {
-          ext[i * s + 2 * j + 1] = j < tgtLens[i] ? Math.max(tg[i * l + j], 0) : 0;
-        }
-      }
-      NDArray logProbs = z.logSoftmax(2);
-      NDArray index = m.create(ext, new Shape(b, 1, s)).toDevice(z.getDevice(), false).broadcast(b, t, s);
-      double[] emit = logProbs.gather(index, 2).toType(DataType.FLOAT64, false).toDoubleArray(); // (B, T, S)
-
-      double[] losses = new double[b];
-      double[][] occupancy = new double[b][]; // (T_b, S_b) per utterance, null when infeasible or empty
-      // one thread: the recursions are < 1 ms for a batch, and a Java worker would compete with
-      // libtorch's OpenMP threads, which spin after each parallel region (measured: slower on 2 threads)
-      for (int i = 0; i < b; i++) {
-        Alignment a = new Alignment(emit, i, t, s, (int) Math.min(inLens[i], t), (int) tgtLens[i], ext);
-        losses[i] = a.negLogP();
-        occupancy[i] = a.occupancy();
-      }
-
-      // Σ_{s: l'_s = k} occupancy, scattered into a dense (B, T, V) array on the host
-      int sizeBtv = Math.multiplyExact(Math.multiplyExact(b, t), v);
-      NDArray correction;
-      float[] mask = new float[b * t];
-      if (dt == DataType.FLOAT64) {
-        double[] c = new double[sizeBtv];
-        scatter(occupancy, ext, inLens, tgtLens, t, s, v, (k, x) -> c[k] += x, mask);
-        correction = m.create(c, new Shape(b, t, v));
-      } else {
-        float[] c = new float[sizeBtv];
-        scatter(occupancy, ext, inLens, tgtLens, t, s, v, (k, x) -> c[k] += (float) x, mask);
-        correction = m.create(c, new Shape(b, t, v)).toType(dt, false);
-      }
-      NDArray frameMask = m.create(mask, new Shape(b, t, 1)).toType(dt, false).toDevice(z.getDevice(), false);
-      NDArray grad = logProbs.exp().sub(correction.toDevice(z.getDevice(), false)).mul(frameMask);
-      NDArray lossArray = m.create(losses).toType(dt, false).toDevice(z.getDevice(), false);
+      CtcPosteriors p = CtcPosteriors.of(z, inputLengths, targets, targetLengths, m);
+      // softmax · Σ_s γ − Σ_{s: l'_s = k} γ, the latter scattered into the class columns on the device
+      NDArray mass = CtcPosteriors.toDevice(p.frameMass(), new Shape(p.b, p.t, 1), z, m);
+      NDArray totals = CtcPosteriors.toDevice(p.classTotals(), new Shape(p.b, p.t, p.s), z, m);
+      NDArray grad = p.logProbs.exp().mul(mass).sub(p.logProbs.zerosLike().scatter(p.index, totals, 2));
+      NDArray lossArray = m.create(p.losses).toType(z.getDataType(), false).toDevice(z.getDevice(), false);
       grad.attach(outer);
       lossArray.attach(outer);
       return new Result(lossArray, grad);
@@ -114,46 +76,29 @@ public final class CtcLoss {
       // fp16 compute (use_amp): the loss in fp32, as autocast does; the cast passes the gradient back
       logits = Ops.toFloat32(logits);
     }
-    Result r = compute(logits, inputLengths, targets, targetLengths);
-    float scale = 1f / logits.getShape().get(0);
-    NDArray finite = Ops.where(r.losses().isInfinite(), r.losses().zerosLike(), r.losses());
-    NDArray value = finite.sum().mul(scale);
-    NDArray surrogate = logits.mul(r.gradient().mul(scale).toType(logits.getDataType(), false)).sum();
-    // value carries no gradient; surrogate − stop(surrogate) is 0 with gradient G
-    return surrogate.sub(surrogate.stopGradient()).add(value.toType(surrogate.getDataType(), false));
-  }
-
-  @FunctionalInterface
-  private interface Accumulator {
-    void add(int index, double value);
-  }
-
-  /** Adds each utterance's occupancy to its class column; marks the frames that get a gradient. */
-  private static void scatter(double[][] occupancy, long[] ext, long[] inLens, long[] tgtLens, int t, int s, int v,
-      Accumulator into, float[] mask) {
-    for (int i = 0; i < occupancy.length; i++) {
-      double[] occ = occupancy[i];
-      if (occ == null) {
-        continue; // infeasible: no gradient at all
-      }
-      int frames = (int) Math.min(inLens[i], t);
-      int sb = (int) (2 * tgtLens[i] + 1);
-      for (int f = 0; f < frames; f++) {
-        mask[i * t + f] = 1f;
-        int row = (i * t + f) * v;
-        for (int j = 0; j < sb; j++) {
-          double x = occ[f * sb + j];
-          if (x != 0) {
-            into.add(row + (int) ext[i * s + j], x);
-          }
+    NDManager outer = logits.getManager();
+    try (NDManager m = outer.newSubManager(logits.getDevice())) {
+      CtcPosteriors p = CtcPosteriors.of(logits, inputLengths, targets, targetLengths, m);
+      double scale = 1.0 / p.b;
+      double value = 0;
+      for (double l : p.losses) {
+        if (!Double.isInfinite(l)) {
+          value += l;
         }
       }
+      double[] weights = p.occupancy; // −γ/B, in place: the posteriors are not used afterwards
+      for (int k = 0; k < weights.length; k++) {
+        weights[k] *= -scale;
+      }
+      // one dot product over the flattened (B, T, S) values: no product tensor, half the native calls
+      NDArray flatWeights = CtcPosteriors.toDevice(weights, new Shape(weights.length), logits, m);
+      NDArray surrogate = p.emissions.reshape(-1).dot(flatWeights);
+      // surrogate − stop(surrogate) is 0 with the surrogate's gradient; the value is the true loss
+      NDArray constant = surrogate.getDataType() == DataType.FLOAT64 ? m.create(value * scale)
+          : m.full(new Shape(), (float) (value * scale), surrogate.getDataType(), surrogate.getDevice());
+      NDArray loss = surrogate.sub(surrogate.stopGradient()).add(constant);
+      loss.attach(outer);
+      return loss;
     }
-  }
-
-  private static long[] hostLongs(NDArray a, NDManager scratch) {
-    NDArray c = a.toType(DataType.INT64, true);
-    c.attach(scratch);
-    return c.toLongArray();
   }
 }

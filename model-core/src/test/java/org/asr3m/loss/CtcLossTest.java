@@ -88,6 +88,45 @@ class CtcLossTest {
     }
   }
 
+  /**
+   * Training's form in float32, as the models call it: same gradient as the float64 reference
+   * within float32 rounding, also when the loss's scratch arrays are closed and the garbage
+   * collector ran before backward (autograd keeps the gather index and the weights it saved; made
+   * from Java arrays they would live in direct buffers freed and reused by then — here reused by
+   * NaN-filled arrays of the same sizes).
+   */
+  @Test
+  void float32LossBackpropagatesAfterItsScratchIsCollected() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray logits64 = m.randomNormal(new Shape(3, 40, 11)).toType(DataType.FLOAT64, false);
+      NDArray inLens = m.create(new long[] {40, 33, 12});
+      NDArray targets = m.create(new long[][] {{1, 2, 2, 5, 7, 1}, {3, 3, 3, 0, 0, 0}, {4, 9, 10, 4, 0, 0}});
+      NDArray tgtLens = m.create(new long[] {6, 3, 4});
+      double[] want = CtcLoss.compute(logits64, inLens, targets, tgtLens).gradient().div(3).toDoubleArray();
+      NDArray logits = logits64.toType(DataType.FLOAT32, false);
+      logits.setRequiresGradient(true);
+      try (var gc = Engine.getInstance().newGradientCollector()) {
+        NDArray loss = CtcLoss.loss(logits, inLens, targets, tgtLens);
+        for (int round = 0; round < 3; round++) {
+          System.gc();
+          Thread.sleep(20);
+          try (NDManager junk = m.newSubManager()) {
+            // the byte sizes of the index (3 × 1 × 13 longs) and of the weights (3 × 40 × 13 floats)
+            double[] indexSized = new double[3 * 13];
+            float[] weightsSized = new float[3 * 40 * 13];
+            java.util.Arrays.fill(indexSized, Double.NaN);
+            java.util.Arrays.fill(weightsSized, Float.NaN);
+            junk.create(indexSized);
+            junk.create(weightsSized);
+          }
+        }
+        gc.backward(loss);
+      }
+      double[] got = logits.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+      assertThat(got).containsExactly(want, org.assertj.core.data.Offset.offset(2e-6));
+    }
+  }
+
   @Test
   void malformedInputNamesTheField() throws Exception {
     Path in = Files.writeString(tmp.resolve("bad.json"),
