@@ -33,16 +33,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = WorkerApplication.class)
 class ConcurrentRunsTest {
   private static final PostgresTestDatabase db = PostgresTestDatabase.create("concurrent");
-  private static final Path tmp;
+  private static final Path tmp = JobTestProperties.tempDir("asr3m-concurrent-test");
   private static Path data;
-
-  static {
-    try {
-      tmp = Files.createTempDirectory("asr3m-concurrent-test");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @Autowired RunRepository runs;
   @Autowired LeaseManager leases;
@@ -57,12 +49,7 @@ class ConcurrentRunsTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", db::url);
-    registry.add("spring.datasource.username", db::user);
-    registry.add("spring.datasource.password", db::password);
-    registry.add("asr3m.worker.work-dir", () -> tmp.resolve("work").toString());
-    registry.add("asr3m.artifacts.type", () -> "local");
-    registry.add("asr3m.artifacts.local.root", () -> tmp.resolve("artifacts").toString());
+    JobTestProperties.register(registry, db, tmp);
     registry.add("asr3m.worker.slots", () -> "2");
   }
 

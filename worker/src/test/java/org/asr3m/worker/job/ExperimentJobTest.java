@@ -39,16 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExperimentJobTest {
   private static final PostgresTestDatabase db = PostgresTestDatabase.create("job");
-  private static final Path tmp;
+  private static final Path tmp = JobTestProperties.tempDir("asr3m-job-test");
   private static Path data;
-
-  static {
-    try {
-      tmp = Files.createTempDirectory("asr3m-job-test");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @Autowired RunRepository runs;
   @Autowired LeaseManager leases;
@@ -64,12 +56,7 @@ class ExperimentJobTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", db::url);
-    registry.add("spring.datasource.username", db::user);
-    registry.add("spring.datasource.password", db::password);
-    registry.add("asr3m.worker.work-dir", () -> tmp.resolve("work").toString());
-    registry.add("asr3m.artifacts.type", () -> "local");
-    registry.add("asr3m.artifacts.local.root", () -> tmp.resolve("artifacts").toString());
+    JobTestProperties.register(registry, db, tmp);
     registry.add("asr3m.worker.metrics-interval", () -> "100ms");
     registry.add("asr3m.worker.feature-partitions", () -> "3");
     registry.add("asr3m.worker.shard-utterances", () -> "5");
