@@ -98,6 +98,7 @@ public final class WavReader {
     return out;
   }
 
+  /** One sample of the encodings other than 16-bit PCM (which {@link #samples} reads in bulk). */
   private static float sample(ByteBuffer buf, int p, int format, int bits) {
     if (format == FORMAT_FLOAT) {
       return bits == 32 ? buf.getFloat(p) : (float) buf.getDouble(p);
@@ -105,8 +106,6 @@ public final class WavReader {
     switch (bits) {
       case 8:
         return ((buf.get(p) & 0xFF) - 128) / 128f; // 8-bit WAV is unsigned
-      case 16:
-        return buf.getShort(p) / 32768f;
       case 24: {
         int v = (buf.get(p) & 0xFF) | ((buf.get(p + 1) & 0xFF) << 8) | (buf.get(p + 2) << 16);
         return v / 8388608f;

@@ -26,6 +26,7 @@ import org.asr3m.model.Batch;
 import org.asr3m.nn.ParameterNames;
 import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Adam;
+import org.asr3m.train.Autograd;
 import org.asr3m.train.Checkpoint;
 import org.asr3m.train.GradientClipping;
 import picocli.CommandLine.Command;
@@ -219,7 +220,7 @@ final class BenchCheckpointCommand implements Callable<Integer> {
     try (NDManager bm = m.newSubManager()) {
       Batch b = randomBatch(bm, recipe, batch, frames, tokens);
       float loss;
-      try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
+      try (Autograd gc = Autograd.record()) {
         NDArray total = model.loss(ps, b, true).total();
         gc.backward(total);
         loss = total.getFloat();

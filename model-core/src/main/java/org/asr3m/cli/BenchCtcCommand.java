@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.asr3m.loss.CtcLoss;
+import org.asr3m.train.Autograd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,7 +58,7 @@ final class BenchCtcCommand implements Callable<Integer> {
           NDArray targets = bm.randomInteger(1, vocab, new Shape(batch, tokens), DataType.INT64);
           NDArray tgtLens = bm.full(new Shape(batch), tokens, DataType.INT64);
           long t0 = System.nanoTime();
-          try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
+          try (Autograd gc = Autograd.record()) {
             gc.backward(CtcLoss.loss(logits, inLens, targets, tgtLens));
           }
           logits.getGradient().sum().getFloat(); // the gradient exists (and is computed) before the clock stops

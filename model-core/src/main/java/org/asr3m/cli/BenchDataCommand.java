@@ -18,6 +18,7 @@ import org.asr3m.shards.ShardList;
 import org.asr3m.shards.ShardStream;
 import org.asr3m.shards.UrlShardSource;
 import org.asr3m.train.Adam;
+import org.asr3m.train.Autograd;
 import org.asr3m.train.BatchSource;
 import org.asr3m.train.EpochBatches;
 import org.asr3m.train.ExperimentData;
@@ -131,7 +132,7 @@ final class BenchDataCommand implements Callable<Integer> {
   private static void step(AsrModel model, Adam adam, ParameterStore ps, List<ai.djl.nn.Parameter> params, NDManager m,
       PaddedBatch b, Recipe recipe) {
     try (NDManager bm = m.newSubManager()) {
-      try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
+      try (Autograd gc = Autograd.record()) {
         NDArray loss = model.loss(ps, b.toBatch(bm), true).total();
         gc.backward(loss);
       }

@@ -16,6 +16,7 @@ import org.asr3m.nn.Ops;
 import org.asr3m.nn.ParameterNames;
 import org.asr3m.recipe.Recipe;
 import org.asr3m.train.Adam;
+import org.asr3m.train.Autograd;
 import org.asr3m.train.GradientClipping;
 import org.asr3m.train.HalfPrecisionStore;
 import org.asr3m.train.LossScaler;
@@ -118,7 +119,7 @@ final class BenchTrainCommand implements Callable<Integer> {
               bm.randomInteger(2, v - 1, new Shape(batch, tokens), DataType.INT64),
               bm.full(new Shape(batch), tokens, DataType.INT64));
           at[0] = System.nanoTime();
-          try (org.asr3m.train.Autograd gc = org.asr3m.train.Autograd.record()) {
+          try (Autograd gc = Autograd.record()) {
             NDArray loss = model.loss(ps, b, true).total();
             at[1] = System.nanoTime();
             if (scaler == null) {

@@ -6,9 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
-import org.asr3m.Fixtures;
 import org.asr3m.data.Units;
+import org.asr3m.shards.TinyCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +34,11 @@ class BenchDataCommandTest {
 
   @Test
   void makesShardsAndComparesLoaderThreadsAndTheFedTrainStep() throws Exception {
-    Path data = Files.createDirectories(tmp.resolve("data"));
-    StringBuilder wav = new StringBuilder();
-    StringBuilder text = new StringBuilder();
-    String[] texts = {"今天天气很好", "我们去北京", "你好"};
-    for (int c = 0; c < 2; c++) {
-      for (int i = 1; i <= 3; i++) {
-        wav.append("u").append(c).append(i).append(' ').append(Fixtures.path("audio/utt" + i + ".wav")).append('\n');
-        text.append("u").append(c).append(i).append(' ').append(texts[i - 1]).append('\n');
-      }
-    }
-    Files.writeString(data.resolve("wav.scp"), wav + "bad " + tmp.resolve("missing.wav") + "\n");
-    Files.writeString(data.resolve("text"), text + "bad 你好\n");
+    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
+    String[] texts = TinyCorpus.TEXTS;
+    // one utterance whose audio is missing: reported by make-shards, the other six sharded
+    Files.writeString(data.resolve("wav.scp"), "bad " + tmp.resolve("missing.wav") + "\n", StandardOpenOption.APPEND);
+    Files.writeString(data.resolve("text"), "bad 你好\n", StandardOpenOption.APPEND);
     String made = run(Asr3m.EXIT_PARTIAL, "make-shards", "--data-dir", data.toString(), "--out",
         tmp.resolve("shards").toString(), "--num-utts-per-shard", "2", "--threads", "2");
     assertThat(made).contains("3 shard(s)").contains("6 utterances").contains("missing.wav");

@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.asr3m.Fixtures;
 import org.asr3m.features.GlobalCmvn;
 import org.asr3m.recipe.Recipe;
+import org.asr3m.shards.TinyCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,18 +45,7 @@ class TrainFromShardListCommandTest {
 
   @Test
   void unitsAndCmvnComeFromTheShardsAndUseAmpIsRecordedAndResumed() throws Exception {
-    Path data = Files.createDirectories(tmp.resolve("data"));
-    StringBuilder wav = new StringBuilder();
-    StringBuilder text = new StringBuilder();
-    String[] texts = {"今天天气很好", "我们去北京", "你好"};
-    for (int c = 0; c < 2; c++) {
-      for (int i = 1; i <= 3; i++) {
-        wav.append("u").append(c).append(i).append(' ').append(Fixtures.path("audio/utt" + i + ".wav")).append('\n');
-        text.append("u").append(c).append(i).append(' ').append(texts[i - 1]).append('\n');
-      }
-    }
-    Files.writeString(data.resolve("wav.scp"), wav);
-    Files.writeString(data.resolve("text"), text);
+    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
     run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
         "--num-utts-per-shard", "2");
     Path list = tmp.resolve("shards/shards.list");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.asr3m.Fixtures;
 import org.asr3m.cli.Asr3m;
+import org.asr3m.train.Autograd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -76,7 +77,7 @@ class CtcLossTest {
       NDArray tgtLens = m.create(new long[] {3, 1});
       CtcLoss.Result r = CtcLoss.compute(logits, inLens, targets, tgtLens);
       double value;
-      try (var gc = org.asr3m.train.Autograd.record()) {
+      try (var gc = Autograd.record()) {
         NDArray loss = CtcLoss.loss(logits, inLens, targets, tgtLens);
         value = loss.getDouble();
         gc.backward(loss);
@@ -105,7 +106,7 @@ class CtcLossTest {
       double[] want = CtcLoss.compute(logits64, inLens, targets, tgtLens).gradient().div(3).toDoubleArray();
       NDArray logits = logits64.toType(DataType.FLOAT32, false);
       logits.setRequiresGradient(true);
-      try (var gc = org.asr3m.train.Autograd.record()) {
+      try (var gc = Autograd.record()) {
         NDArray loss = CtcLoss.loss(logits, inLens, targets, tgtLens);
         for (int round = 0; round < 3; round++) {
           System.gc();

@@ -14,6 +14,7 @@ import org.asr3m.io.Npz;
 import org.asr3m.nn.EncoderContext;
 import org.asr3m.nn.ConformerEncoder;
 import org.asr3m.recipe.Recipe;
+import org.asr3m.train.Autograd;
 import org.asr3m.train.Checkpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,7 @@ class ModelReferenceTest {
   @Test
   void gradientsMatchPyTorch() {
     Map<String, ai.djl.nn.Parameter> params = org.asr3m.nn.ParameterNames.of(model);
-    try (var collector = org.asr3m.train.Autograd.record()) {
+    try (var collector = Autograd.record()) {
       collector.backward(model.loss(ps, batch, false).total());
     }
     int checked = 0;

@@ -13,6 +13,7 @@ import java.util.List;
 import org.asr3m.nn.EncoderContext;
 import org.asr3m.nn.Masks;
 import org.asr3m.nn.ParameterNames;
+import org.asr3m.train.Autograd;
 import org.junit.jupiter.api.Test;
 
 class MoeFeedForwardTest {
@@ -107,7 +108,7 @@ class MoeFeedForwardTest {
       x.setRequiresGradient(true);
       emb.setRequiresGradient(true);
       EncoderContext ctx = new EncoderContext().routingEmbedding(emb);
-      try (var gc = org.asr3m.train.Autograd.record()) {
+      try (var gc = Autograd.record()) {
         NDArray y = moe.forward(new ParameterStore(m, false), x, ctx, true);
         MoeRouting r = ctx.reports(MoeRouting.class).get(0);
         gc.backward(y.square().sum().add(SparsityL1Loss.of(r.probs(), r.valid())));

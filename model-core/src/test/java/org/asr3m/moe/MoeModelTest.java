@@ -16,6 +16,7 @@ import org.asr3m.model.Batch;
 import org.asr3m.model.Losses;
 import org.asr3m.nn.ParameterNames;
 import org.asr3m.recipe.Recipe;
+import org.asr3m.train.Autograd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,7 +147,7 @@ class MoeModelTest {
             param.getArray().setRequiresGradient(true);
           }
         }
-        try (var gc = org.asr3m.train.Autograd.record()) {
+        try (var gc = Autograd.record()) {
           gc.backward(model.loss(new ParameterStore(m, false), batch(m), true).total());
         }
         java.util.function.Function<String, Float> grad = k -> p.get(k).getArray().getGradient().abs().sum().getFloat();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.asr3m.train.Autograd;
 import org.junit.jupiter.api.Test;
 
 class OpsTest {
@@ -17,7 +18,7 @@ class OpsTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomNormal(new Shape(4));
       x.setRequiresGradient(true);
-      try (var gc = org.asr3m.train.Autograd.record()) {
+      try (var gc = Autograd.record()) {
         NDArray y = Ops.mul(x, 3.0);
         for (int i = 0; i < 20_000; i++) {
           try (NDManager s = m.newSubManager()) {

@@ -5,18 +5,18 @@ import java.nio.file.Path;
 import java.util.List;
 import org.asr3m.Fixtures;
 
-/** A Kaldi data directory of the three fixture utterances repeated under new ids, for shard tests. */
-final class TinyCorpus {
-  static final String[] TEXTS = {"今天天气很好", "我们去北京", "你好"};
+/** A Kaldi data directory of the three fixture utterances repeated under new ids, for shard and CLI tests. */
+public final class TinyCorpus {
+  public static final String[] TEXTS = {"今天天气很好", "我们去北京", "你好"};
 
   private TinyCorpus() {}
 
-  static List<String> texts() {
+  public static List<String> texts() {
     return List.of(TEXTS);
   }
 
   /** {@code copies} × 3 utterances u{copy}_{n}, whole files. */
-  static Path dataDir(Path dir, int copies) throws Exception {
+  public static Path dataDir(Path dir, int copies) throws Exception {
     Files.createDirectories(dir);
     StringBuilder wav = new StringBuilder();
     StringBuilder text = new StringBuilder();
