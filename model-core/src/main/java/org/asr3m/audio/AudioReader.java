@@ -53,29 +53,74 @@ public final class AudioReader {
     return new Audio(mono, rate);
   }
 
+  /**
+   * The length {@link #decode} would return, from the header alone: samples of the chosen channel at
+   * the requested rate, or -1 when the header does not say (a FLAC stream without a total sample
+   * count). Header problems (format, channels, rate) fail as in {@link #decode}; a corrupt payload
+   * behind a valid header is only found by decoding.
+   */
+  public static long samples(Path name, byte[] bytes, AudioOptions options) {
+    if (bytes.length == 0) {
+      throw new InputException(name, "audio file is empty");
+    }
+    AudioShape shape = isWav(bytes) ? WavReader.shape(name, bytes) : isFlac(bytes) ? FlacReader.shape(name, bytes)
+        : null;
+    if (shape == null) {
+      if (!isWav(bytes) && !isFlac(bytes)) {
+        decode(name, bytes); // throws the unsupported-format error
+      }
+      return -1;
+    }
+    checkChannel(name, shape.channels(), options.channel());
+    if (shape.samples() == 0) {
+      throw new InputException(name, "audio file has no samples");
+    }
+    int rate = shape.sampleRate();
+    if (rate <= 0) {
+      throw new InputException(name, "invalid sample rate " + rate);
+    }
+    if (options.targetRate() > 0 && rate != options.targetRate()) {
+      if (!options.resample()) {
+        throw new InputException(name, "sample rate is " + rate + " Hz but " + options.targetRate()
+            + " Hz is required (pass --resample to convert)");
+      }
+      return Resampler.outputLength(Math.toIntExact(shape.samples()), rate, options.targetRate());
+    }
+    return shape.samples();
+  }
+
+  private static boolean isWav(byte[] bytes) {
+    return bytes.length >= 4 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F' && bytes[3] == 'F';
+  }
+
+  private static boolean isFlac(byte[] bytes) {
+    return bytes.length >= 4 && bytes[0] == 'f' && bytes[1] == 'L' && bytes[2] == 'a' && bytes[3] == 'C';
+  }
+
   private static DecodedAudio decode(Path file, byte[] bytes) {
-    if (bytes.length >= 4 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F' && bytes[3] == 'F') {
+    if (isWav(bytes)) {
       return WavReader.decode(file, bytes);
     }
-    if (bytes.length >= 4 && bytes[0] == 'f' && bytes[1] == 'L' && bytes[2] == 'a' && bytes[3] == 'C') {
+    if (isFlac(bytes)) {
       return FlacReader.decode(file, bytes);
     }
     throw new InputException(file, "unsupported audio format (expected RIFF/WAVE or FLAC)");
   }
 
   private static float[] pickChannel(Path file, DecodedAudio decoded, int channel) {
-    int channels = decoded.channels().length;
+    checkChannel(file, decoded.channels().length, channel);
+    return decoded.channels()[Math.max(0, channel)];
+  }
+
+  private static void checkChannel(Path file, int channels, int channel) {
     if (channel < 0) {
       if (channels != 1) {
         throw new InputException(file, "audio has " + channels
             + " channels; pick one with --channel (0-based) or convert to mono");
       }
-      return decoded.channels()[0];
-    }
-    if (channel >= channels) {
+    } else if (channel >= channels) {
       throw new InputException(file, "--channel " + channel + " requested but the audio has " + channels
           + " channel(s)");
     }
-    return decoded.channels()[channel];
   }
 }

@@ -60,6 +60,23 @@ public final class FlacReader {
     return new DecodedAudio(out, info.getSampleRate());
   }
 
+  /**
+   * Channels, rate and samples per channel from STREAMINFO (the first metadata block, which the
+   * format requires), or null when the encoder left the total sample count unknown (0).
+   */
+  static AudioShape shape(Path file, byte[] bytes) {
+    if (bytes.length < 8 + 34 || (bytes[4] & 0x7F) != 0) {
+      throw new InputException(file, "corrupt FLAC: no STREAMINFO block");
+    }
+    long v = 0;
+    for (int i = 18; i < 26; i++) {
+      v = (v << 8) | (bytes[i] & 0xFF);
+    }
+    // sample rate (20 bits), channels − 1 (3), bits per sample − 1 (5), total samples (36)
+    long total = v & 0xF_FFFF_FFFFL;
+    return total == 0 ? null : new AudioShape((int) ((v >>> 41) & 7) + 1, (int) (v >>> 44), total);
+  }
+
   private static final class Collector implements PCMProcessor {
     StreamInfo info;
     byte[] pcm = new byte[1 << 16];

@@ -19,6 +19,21 @@ public final class WavReader {
 
   /** Decodes all channels: {@code result[channel][sample]}. */
   static DecodedAudio decode(Path file, byte[] bytes) {
+    Header h = header(file, bytes);
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    return new DecodedAudio(samples(file, buf, h.dataOffset, h.dataBytes, h.format, h.channels, h.bits), h.rate);
+  }
+
+  /** Channels, rate and samples per channel from the header alone (the data is not read). */
+  static AudioShape shape(Path file, byte[] bytes) {
+    Header h = header(file, bytes);
+    checkEncoding(file, h.format, h.channels, h.bits);
+    return new AudioShape(h.channels, h.rate, h.dataBytes / (h.bits / 8 * h.channels));
+  }
+
+  private record Header(int format, int channels, int rate, int bits, int dataOffset, int dataBytes) {}
+
+  private static Header header(Path file, byte[] bytes) {
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 12 || buf.getInt(0) != 0x46464952 || buf.getInt(8) != 0x45564157) {
       throw new InputException(file, "not a RIFF/WAVE file");
@@ -55,16 +70,14 @@ public final class WavReader {
           throw new InputException(file, "truncated WAV: header announces " + size + " data bytes but only "
               + available + " are present");
         }
-        int dataBytes = (int) Math.min(size, available);
-        return new DecodedAudio(samples(file, buf, body, dataBytes, format, channels, bits), rate);
+        return new Header(format, channels, rate, bits, body, (int) Math.min(size, available));
       }
       pos = body + (int) Math.min(size + (size & 1), Integer.MAX_VALUE - body); // chunks are word-aligned
     }
     throw new InputException(file, format < 0 ? "malformed WAV: no 'fmt ' chunk" : "malformed WAV: no 'data' chunk");
   }
 
-  private static float[][] samples(Path file, ByteBuffer buf, int offset, int dataBytes, int format,
-      int channels, int bits) {
+  private static void checkEncoding(Path file, int format, int channels, int bits) {
     if (channels < 1) {
       throw new InputException(file, "malformed WAV: " + channels + " channels");
     }
@@ -74,6 +87,11 @@ public final class WavReader {
       throw new InputException(file, "unsupported WAV encoding: format tag " + format + " with " + bits
           + " bits per sample (supported: PCM 8/16/24/32-bit, IEEE float 32/64-bit)");
     }
+  }
+
+  private static float[][] samples(Path file, ByteBuffer buf, int offset, int dataBytes, int format,
+      int channels, int bits) {
+    checkEncoding(file, format, channels, bits);
     int width = bits / 8;
     int frames = dataBytes / (width * channels);
     float[][] out = new float[channels][frames];

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "data", mixinStandardHelpOptions = true,
     description = {"Training data loading: loader frames/s (decoding, speed perturbation, augmentation, fbank,",
         "SpecAugment, padding) with 1 and N threads, and the train step fed by the loader against the same",
-        "batches pre-loaded in memory, all in one run so the ratios hold on a busy machine.",
+        "batches pre-loaded in memory (two alternating rounds of each), all in one run so the ratios hold on a",
+        "busy machine.",
         "",
         "  asr3m bench data recipes/tiny-cmn/conformer.yaml --data data/train/shards/shards.list --units exp/units.txt",
         ""})
@@ -72,7 +73,7 @@ final class BenchDataCommand implements Callable<Integer> {
     }
     out.printf("%s on %s: %d batches per measurement, %d cores%n", recipeFile, data, batches,
         Runtime.getRuntime().availableProcessors());
-    load(source.apply(Math.max(1, n)), 2); // warm-up (JIT, page cache)
+    load(source.apply(Math.max(1, n)), Math.max(2, batches / 2)); // warm-up (JIT, page cache)
     double one = load(source.apply(1), batches);
     double many = load(source.apply(n), batches);
     out.printf("loader, 1 thread:  %.0f frames/s%n", one);
@@ -92,26 +93,37 @@ final class BenchDataCommand implements Callable<Integer> {
       for (int i = 0; i < 2; i++) {
         step(model, adam, ps, params, m, preloaded.get(i % preloaded.size()), recipe);
       }
-      long t0 = System.nanoTime();
+      // alternating rounds (pre-loaded, fed, pre-loaded, fed) so that a drift of the machine's speed
+      // during the run does not land on one side only
       long frames = 0;
       for (PaddedBatch b : preloaded) {
-        step(model, adam, ps, params, m, b, recipe);
         frames += b.frames();
       }
-      double pre = (System.nanoTime() - t0) / 1e9;
-      long t1 = System.nanoTime();
+      double pre = 0;
+      double streamed = 0;
       int k = 0;
-      try (EpochBatches e = source.apply(n).open(0, 0)) {
-        for (PaddedBatch b = e.next(); b != null && k < preloaded.size(); b = e.next(), k++) {
+      for (int round = 0; round < 2; round++) {
+        long t0 = System.nanoTime();
+        for (PaddedBatch b : preloaded) {
           step(model, adam, ps, params, m, b, recipe);
         }
+        pre += (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        try (EpochBatches e = source.apply(n).open(0, 0)) {
+          int fed = 0;
+          for (PaddedBatch b = e.next(); b != null && fed < preloaded.size(); b = e.next(), fed++, k++) {
+            step(model, adam, ps, params, m, b, recipe);
+          }
+        }
+        streamed += (System.nanoTime() - t1) / 1e9;
       }
-      double streamed = (System.nanoTime() - t1) / 1e9;
-      out.printf("train step, pre-loaded batches: %.3f s/step, %.0f frames/s (%d steps)%n", pre / preloaded.size(),
-          frames / pre, preloaded.size());
+      frames *= 2;
+      out.printf("train step, pre-loaded batches: %.3f s/step, %.0f frames/s (%d steps)%n", pre / (2 * preloaded.size()),
+          frames / pre, 2 * preloaded.size());
       out.printf("train step, fed by the loader (%d threads): %.3f s/step, %.0f frames/s%n", n, streamed / k,
           frames / streamed);
-      out.printf("loader slowdown of the train step: %+.1f %% (the same %d batches)%n", 100 * (streamed / pre - 1), k);
+      out.printf("loader slowdown of the train step: %+.1f %% (the same %d batches, 2 rounds each way)%n",
+          100 * (streamed / pre - 1), preloaded.size());
     }
     return 0;
   }

@@ -45,6 +45,37 @@ class AudioReaderTest {
   }
 
   @Test
+  void headerLengthEqualsTheDecodedLength() throws IOException {
+    AudioOptions resample = AudioOptions.MONO_16K.withResample(true);
+    for (String name : new String[] {"utt1.wav", "utt1_s24.wav", "utt1_f32.wav", "utt1.flac", "utt1_8k.wav",
+        "utt1_22k.wav", "utt2.wav", "utt3.wav"}) {
+      Path file = Fixtures.path("audio/" + name);
+      byte[] bytes = Files.readAllBytes(file);
+      assertThat(AudioReader.samples(file, bytes, resample)).as(name)
+          .isEqualTo(AudioReader.decode(file, bytes, resample).samples().length);
+    }
+    Path stereo = Fixtures.path("audio/utt1_stereo.wav");
+    byte[] stereoBytes = Files.readAllBytes(stereo);
+    assertThatThrownBy(() -> AudioReader.samples(stereo, stereoBytes, resample))
+        .isInstanceOf(InputException.class).hasMessageContaining("utt1_stereo.wav").hasMessageContaining("2 channels");
+    assertThat(AudioReader.samples(stereo, stereoBytes, resample.withChannel(1))).isEqualTo(reference().length);
+    Path eight = Fixtures.path("audio/utt1_8k.wav");
+    assertThatThrownBy(() -> AudioReader.samples(eight, Files.readAllBytes(eight), AudioOptions.MONO_16K))
+        .isInstanceOf(InputException.class).hasMessageContaining("--resample");
+  }
+
+  @Test
+  void flacWithoutATotalSampleCountIsLeftToTheDecoder() throws IOException {
+    byte[] original = Files.readAllBytes(Fixtures.path("audio/utt1.flac"));
+    byte[] bytes = original.clone();
+    bytes[21] &= (byte) 0xF0; // STREAMINFO's 36-bit total (low nibble of byte 21, bytes 22-25): 0 means "unknown"
+    Arrays.fill(bytes, 22, 26, (byte) 0);
+    assertThat(AudioReader.samples(tmp.resolve("x.flac"), bytes, AudioOptions.MONO_16K)).isEqualTo(-1);
+    assertThat(AudioReader.samples(tmp.resolve("x.flac"), original, AudioOptions.MONO_16K))
+        .isEqualTo(reference().length);
+  }
+
+  @Test
   void stereoNeedsAChannel() {
     Path stereo = Fixtures.path("audio/utt1_stereo.wav");
     assertThatThrownBy(() -> AudioReader.read(stereo, AudioOptions.MONO_16K))

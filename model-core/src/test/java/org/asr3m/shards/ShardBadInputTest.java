@@ -101,6 +101,36 @@ class ShardBadInputTest {
   }
 
   @Test
+  void corruptPayloadBehindAValidHeaderIsDroppedFromItsBatchAndCounted() throws Exception {
+    // lengths come from the headers, so a FLAC cut short is only found when its batch is built
+    byte[] flac = Files.readAllBytes(Fixtures.path("audio/utt1.flac"));
+    byte[] cut = Arrays.copyOf(flac, flac.length / 2);
+    Path s = shard("h.tar", "a.txt", "你好", "a.wav", wav(3), "b.txt", "我们", "b.flac", cut, "c.txt", "今天",
+        "c.wav", wav(1));
+    Path list = Files.writeString(tmp.resolve("data.list"), s.getFileName() + "\n");
+    for (int maxFrames : new int[] {100000, 1}) { // one batch for all; one batch per utterance (b's batch empties)
+      ShardStream stream = new ShardStream(ShardList.read(list), new ShardReader(new UrlShardSource(), 0, 1), units(),
+          new UnkCounter(), augmentation(), new LengthFilter(1, 100000, 0, 1000),
+          new LoaderSettings(true, 10, 10, maxFrames, 2, 2, 0, 1));
+      try (EpochBatches epoch = stream.open(0, 0)) {
+        int utterances = 0;
+        int batches = 0;
+        for (PaddedBatch b = epoch.next(); b != null; b = epoch.next()) {
+          assertThat(b.size()).isPositive();
+          utterances += b.size();
+          batches++;
+        }
+        DataSummary summary = epoch.summary();
+        assertThat(utterances).isEqualTo(2);
+        assertThat(batches).isEqualTo(maxFrames == 1 ? 2 : 1);
+        assertThat(summary.utterances()).isEqualTo(2);
+        assertThat(summary.problemCount()).isEqualTo(1);
+        assertThat(summary.problems().get(0)).contains("h.tar: b.flac:").contains("truncated FLAC");
+      }
+    }
+  }
+
+  @Test
   void unreachableShardUrlIsRetriedThenNamedInTheError() throws Exception {
     Path good = shard("g.tar", "a.txt", "你好", "a.wav", wav(3));
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
