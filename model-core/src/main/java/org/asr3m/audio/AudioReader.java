@@ -36,10 +36,18 @@ public final class AudioReader {
     }
     DecodedAudio decoded = decode(file, bytes);
     float[] mono = pickChannel(file, decoded, options.channel());
-    if (mono.length == 0) {
+    int rate = decoded.sampleRate();
+    if (mustResample(file, mono.length, rate, options)) {
+      return new Audio(Resampler.resample(mono, rate, options.targetRate()), options.targetRate());
+    }
+    return new Audio(mono, rate);
+  }
+
+  /** Checks length and rate against {@code options}; true when the audio must be resampled to its target rate. */
+  private static boolean mustResample(Path file, long samples, int rate, AudioOptions options) {
+    if (samples == 0) {
       throw new InputException(file, "audio file has no samples");
     }
-    int rate = decoded.sampleRate();
     if (rate <= 0) {
       throw new InputException(file, "invalid sample rate " + rate);
     }
@@ -48,9 +56,9 @@ public final class AudioReader {
         throw new InputException(file, "sample rate is " + rate + " Hz but " + options.targetRate()
             + " Hz is required (pass --resample to convert)");
       }
-      return new Audio(Resampler.resample(mono, rate, options.targetRate()), options.targetRate());
+      return true;
     }
-    return new Audio(mono, rate);
+    return false;
   }
 
   /**
@@ -72,19 +80,8 @@ public final class AudioReader {
       return -1;
     }
     checkChannel(name, shape.channels(), options.channel());
-    if (shape.samples() == 0) {
-      throw new InputException(name, "audio file has no samples");
-    }
-    int rate = shape.sampleRate();
-    if (rate <= 0) {
-      throw new InputException(name, "invalid sample rate " + rate);
-    }
-    if (options.targetRate() > 0 && rate != options.targetRate()) {
-      if (!options.resample()) {
-        throw new InputException(name, "sample rate is " + rate + " Hz but " + options.targetRate()
-            + " Hz is required (pass --resample to convert)");
-      }
-      return Resampler.outputLength(Math.toIntExact(shape.samples()), rate, options.targetRate());
+    if (mustResample(name, shape.samples(), shape.sampleRate(), options)) {
+      return Resampler.outputLength(Math.toIntExact(shape.samples()), shape.sampleRate(), options.targetRate());
     }
     return shape.samples();
   }
