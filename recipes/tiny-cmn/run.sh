@@ -16,7 +16,7 @@ recipe=${recipe:-recipes/tiny-cmn/conformer.yaml}
 exp=${exp:-exp/tiny-cmn/$(basename "$recipe" .yaml)}
 max_epochs=${max_epochs:-0}          # 0: the recipe's max_epoch
 modes=${modes:-"attention_rescoring ctc_greedy_search"}
-data=recipes/tiny-cmn/data
+data=${data:-recipes/tiny-cmn/data}   # or another corpus with the same layout (train, dev, test)
 train_set=${train_set:-train}        # train, or train_large after local/make_large.sh
 jar=${jar:-model-core/target/asr3m.jar}
 

@@ -7,9 +7,13 @@ sentences (4 to 14 characters) so that a few thousand of them fit the repository
 The grammar is ours; the random choices come from one fixed seed, so the output is always the same.
 
 Usage: gen_sentences.py N OUT   (N distinct sentences, one per line, in generation order)
+       gen_sentences.py N OUT --top-chars K [--candidates M]   (only sentences within the K most
+       frequent characters of M candidates: the repetition-heavy variant measured in README.md)
 """
+import argparse
 import random
 import sys
+from collections import Counter
 
 SEED = 20261130
 
@@ -213,8 +217,7 @@ def directions():
 DOMAINS = [command, numbers, weather, everyday, directions]
 
 
-def main():
-    n, out = int(sys.argv[1]), sys.argv[2]
+def generate(n):
     seen, sentences = set(), []
     tries = 0
     while len(sentences) < n:
@@ -225,7 +228,30 @@ def main():
         if 4 <= len(s) <= 14 and s not in seen:
             seen.add(s)
             sentences.append(s)
-    with open(out, "w", encoding="utf-8", newline="\n") as f:
+    return sentences
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Write N distinct sentences of the tiny-cmn grammar, one per line.")
+    ap.add_argument("n", type=int)
+    ap.add_argument("out")
+    ap.add_argument("--top-chars", type=int, default=0, metavar="K",
+                    help="keep only sentences whose characters are all among the K most frequent of "
+                         "--candidates generated sentences (fewer characters, each seen more often)")
+    ap.add_argument("--candidates", type=int, default=12000, metavar="M",
+                    help="sentences generated to choose from with --top-chars (default 12000)")
+    a = ap.parse_args()
+    if a.top_chars > 0:
+        pool = generate(a.candidates)
+        counts = Counter(c for s in pool for c in s)
+        top = {c for c, _ in counts.most_common(a.top_chars)}
+        sentences = [s for s in pool if set(s) <= top][:a.n]
+        if len(sentences) < a.n:
+            sys.exit(f"gen_sentences.py: only {len(sentences)} of {a.candidates} candidates use the top "
+                     f"{a.top_chars} characters; raise --candidates")
+    else:
+        sentences = generate(a.n)
+    with open(a.out, "w", encoding="utf-8", newline="\n") as f:
         f.writelines(s + "\n" for s in sentences)
 
 
