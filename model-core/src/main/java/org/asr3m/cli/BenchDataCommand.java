@@ -143,6 +143,9 @@ final class BenchDataCommand implements Callable<Integer> {
 
   private static void step(AsrModel model, Adam adam, ParameterStore ps, List<ai.djl.nn.Parameter> params, NDManager m,
       PaddedBatch b, Recipe recipe) {
+    if (b.size() == 0) {
+      return; // every member was bad input
+    }
     try (NDManager bm = m.newSubManager()) {
       try (Autograd gc = Autograd.record()) {
         NDArray loss = model.loss(ps, b.toBatch(bm), true).total();

@@ -90,9 +90,6 @@ public final class LoaderEpoch implements EpochBatches {
     }
     try {
       PaddedBatch b = queue.take().get();
-      while (b != null && b.size() == 0) {
-        b = queue.take().get(); // every member of that batch was dropped as bad input (reported by the builder)
-      }
       if (b == null) {
         ended = true;
       }

@@ -116,32 +116,42 @@ public final class Trainer {
         for (int bi = epoch == startEpoch ? skipBatches : 0; next != null; bi++) {
           PaddedBatch current = next;
           next = batches.next();
+          // a batch whose every member turned out undecodable (reported in the epoch summary) arrives
+          // empty: bi still counts it, so a resume skips the same planned batches; an update already
+          // accumulated is still applied if it was the epoch's last
+          boolean empty = current.size() == 0;
+          if (empty && (next != null || accumulated == 0)) {
+            listener.onBatch(epoch, bi + 1, batches.size());
+            continue;
+          }
           if (collector == null) {
             collector = Autograd.record();
           }
           Engine.getInstance().setRandomSeed((int) (conf.seed() * 1_000_003L + epoch * 1_000_000L + bi));
-          try (NDManager bm = manager.newSubManager()) {
-            Batch batch = current.toBatch(bm);
-            Losses losses;
-            if (scaler == null && parallel == null) {
-              losses = model.loss(ps, batch, true);
-              // WeNet divides by accum_grad so the accumulated gradient is an average
-              collector.backward(org.asr3m.nn.Ops.div(losses.total(), conf.accumGrad()));
-            } else {
-              double lossScale = (scaler == null ? 1 : scaler.scale()) / conf.accumGrad();
-              DataParallel shards = parallel != null ? parallel : new DataParallel(List.of(bm.getDevice()));
-              losses = shards.step(model, ps, collector, batch, true, lossScale, scaler != null, bm);
-              if (ps instanceof HalfPrecisionStore half) {
-                half.endStep(collector);
+          if (!empty) {
+            try (NDManager bm = manager.newSubManager()) {
+              Batch batch = current.toBatch(bm);
+              Losses losses;
+              if (scaler == null && parallel == null) {
+                losses = model.loss(ps, batch, true);
+                // WeNet divides by accum_grad so the accumulated gradient is an average
+                collector.backward(org.asr3m.nn.Ops.div(losses.total(), conf.accumGrad()));
+              } else {
+                double lossScale = (scaler == null ? 1 : scaler.scale()) / conf.accumGrad();
+                DataParallel shards = parallel != null ? parallel : new DataParallel(List.of(bm.getDevice()));
+                losses = shards.step(model, ps, collector, batch, true, lossScale, scaler != null, bm);
+                if (ps instanceof HalfPrecisionStore half) {
+                  half.endStep(collector);
+                }
               }
+              trainStats.add(losses.routing());
+              window.merge("loss", losses.total().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
+              for (Map.Entry<String, NDArray> t : losses.terms().entrySet()) {
+                window.merge(t.getKey(), t.getValue().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
+              }
+              window.merge("batches", 1.0, Double::sum);
+              windowFrames += batch.featLens().sum().getLong();
             }
-            trainStats.add(losses.routing());
-            window.merge("loss", losses.total().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
-            for (Map.Entry<String, NDArray> t : losses.terms().entrySet()) {
-              window.merge(t.getKey(), t.getValue().toType(DataType.FLOAT64, false).getDouble(), Double::sum);
-            }
-            window.merge("batches", 1.0, Double::sum);
-            windowFrames += batch.featLens().sum().getLong();
           }
           accumulated++;
           listener.onBatch(epoch, bi + 1, batches.size());
@@ -236,6 +246,9 @@ public final class Trainer {
     long utts = 0;
     try (EpochBatches batches = dev.open(0, 0)) {
       for (PaddedBatch padded = batches.next(); padded != null; padded = batches.next()) {
+        if (padded.size() == 0) {
+          continue; // every member was bad input (reported)
+        }
         try (NDManager bm = manager.newSubManager()) {
           Batch batch = padded.toBatch(bm);
           Losses l = model.loss(ps, batch, false);

@@ -44,6 +44,44 @@ class TrainFromShardListCommandTest {
   }
 
   @Test
+  void aBatchWhoseOnlyMemberTurnsOutCorruptIsPassedOverAndTheEpochCompletes() throws Exception {
+    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
+    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
+        "--num-utts-per-shard", "6");
+    Path shard = tmp.resolve("shards/shards_000000.tar");
+    // the same shard plus a FLAC cut in half: its header (STREAMINFO) is valid, its payload is not
+    byte[] flac = Files.readAllBytes(org.asr3m.Fixtures.path("audio/utt1.flac"));
+    Path patched = tmp.resolve("patched.tar");
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(shard));
+        var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(patched))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        byte[] body = in.readAllBytes();
+        add(out, e.getName(), body);
+      }
+      add(out, "zz-cut.txt", "你好".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      add(out, "zz-cut.flac", java.util.Arrays.copyOf(flac, flac.length / 2));
+    }
+    Path list = Files.writeString(tmp.resolve("patched.list"), patched + "\n");
+    // one utterance per batch, one update per batch
+    Path recipe = Files.writeString(tmp.resolve("r.yaml"),
+        RECIPE.replace("{max_frames_in_batch: 500}", "{max_frames_in_batch: 1}") + "accum_grad: 1\n");
+    String train = run("train", "--recipe", recipe.toString(), "--train-data", list.toString(), "--dev-data",
+        data.toString(), "--exp", tmp.resolve("exp").toString(), "--max-epochs", "1", "--device", "cpu");
+    // 7 planned batches (lengths come from the headers), 6 updates: the cut member's batch arrived empty
+    assertThat(train).contains("epoch 0 data: 6 utterances").contains("1 bad input(s) skipped")
+        .contains("epoch 0 step 6 ").doesNotContain("epoch 0 step 7 ").contains("epoch 0 done:");
+  }
+
+  private static void add(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out, String name,
+      byte[] body) throws java.io.IOException {
+    var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+    e.setSize(body.length);
+    out.putArchiveEntry(e);
+    out.write(body);
+    out.closeArchiveEntry();
+  }
+
+  @Test
   void unitsAndCmvnComeFromTheShardsAndUseAmpIsRecordedAndResumed() throws Exception {
     Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
     run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
