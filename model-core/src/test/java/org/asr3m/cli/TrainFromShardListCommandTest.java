@@ -45,9 +45,7 @@ class TrainFromShardListCommandTest {
 
   @Test
   void aBatchWhoseOnlyMemberTurnsOutCorruptIsPassedOverAndTheEpochCompletes() throws Exception {
-    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
-    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
-        "--num-utts-per-shard", "6");
+    Path data = dataWithShards(6);
     Path shard = tmp.resolve("shards/shards_000000.tar");
     // the same shard plus a FLAC cut in half: its header (STREAMINFO) is valid, its payload is not
     byte[] flac = Files.readAllBytes(org.asr3m.Fixtures.path("audio/utt1.flac"));
@@ -72,6 +70,14 @@ class TrainFromShardListCommandTest {
         .contains("epoch 0 step 6 ").doesNotContain("epoch 0 step 7 ").contains("epoch 0 done:");
   }
 
+  /** The test data dir (6 utterances), also written as shards of {@code perShard} utterances under tmp/shards. */
+  private Path dataWithShards(int perShard) throws Exception {
+    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
+    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
+        "--num-utts-per-shard", String.valueOf(perShard));
+    return data;
+  }
+
   private static void add(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out, String name,
       byte[] body) throws java.io.IOException {
     var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
@@ -83,9 +89,7 @@ class TrainFromShardListCommandTest {
 
   @Test
   void unitsAndCmvnComeFromTheShardsAndUseAmpIsRecordedAndResumed() throws Exception {
-    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
-    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
-        "--num-utts-per-shard", "2");
+    Path data = dataWithShards(2);
     Path list = tmp.resolve("shards/shards.list");
     Path recipe = Files.writeString(tmp.resolve("r.yaml"), RECIPE);
     Path exp = tmp.resolve("exp");
