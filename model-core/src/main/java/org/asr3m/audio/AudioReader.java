@@ -71,12 +71,15 @@ public final class AudioReader {
     if (bytes.length == 0) {
       throw new InputException(name, "audio file is empty");
     }
-    AudioShape shape = isWav(bytes) ? WavReader.shape(name, bytes) : isFlac(bytes) ? FlacReader.shape(name, bytes)
-        : null;
+    AudioShape shape;
+    if (isWav(bytes)) {
+      shape = WavReader.shape(name, bytes);
+    } else if (isFlac(bytes)) {
+      shape = FlacReader.shape(name, bytes);
+    } else {
+      throw unsupportedFormat(name);
+    }
     if (shape == null) {
-      if (!isWav(bytes) && !isFlac(bytes)) {
-        decode(name, bytes); // throws the unsupported-format error
-      }
       return -1;
     }
     checkChannel(name, shape.channels(), options.channel());
@@ -101,7 +104,11 @@ public final class AudioReader {
     if (isFlac(bytes)) {
       return FlacReader.decode(file, bytes);
     }
-    throw new InputException(file, "unsupported audio format (expected RIFF/WAVE or FLAC)");
+    throw unsupportedFormat(file);
+  }
+
+  private static InputException unsupportedFormat(Path file) {
+    return new InputException(file, "unsupported audio format (expected RIFF/WAVE or FLAC)");
   }
 
   private static float[] pickChannel(Path file, DecodedAudio decoded, int channel) {

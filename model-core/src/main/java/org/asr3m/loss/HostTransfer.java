@@ -23,18 +23,17 @@ final class HostTransfer {
   /** {@code values} as a tensor of type {@code dt} (float32 or float64) on {@code device}, in {@code m}. */
   static NDArray upload(double[] values, Shape shape, DataType dt, Device device, NDManager m) {
     NDArray a = m.create(shape, dt == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32, Device.cpu());
-    if (values.length == 0) {
-      return a.toType(dt, false).toDevice(device, false);
-    }
-    ByteBuffer view = a.toByteBuffer(true);
-    if (a.getDataType() == DataType.FLOAT64) {
-      view.asDoubleBuffer().put(values);
-    } else {
-      float[] f = new float[values.length];
-      for (int k = 0; k < f.length; k++) {
-        f[k] = (float) values[k];
+    if (values.length > 0) {
+      ByteBuffer view = a.toByteBuffer(true);
+      if (a.getDataType() == DataType.FLOAT64) {
+        view.asDoubleBuffer().put(values);
+      } else {
+        float[] f = new float[values.length];
+        for (int k = 0; k < f.length; k++) {
+          f[k] = (float) values[k];
+        }
+        view.asFloatBuffer().put(f);
       }
-      view.asFloatBuffer().put(f);
     }
     if (a.getDataType() != dt) {
       a = a.toType(dt, false);

@@ -6,8 +6,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.asr3m.Fixtures;
 import org.asr3m.features.GlobalCmvn;
 import org.asr3m.recipe.Recipe;
+import org.asr3m.shards.ShardWriter;
 import org.asr3m.shards.TinyCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,21 +48,18 @@ class TrainFromShardListCommandTest {
 
   @Test
   void aBatchWhoseOnlyMemberTurnsOutCorruptIsPassedOverAndTheEpochCompletes() throws Exception {
-    Path data = dataWithShards(6);
-    Path shard = tmp.resolve("shards/shards_000000.tar");
-    // the same shard plus a FLAC cut in half: its header (STREAMINFO) is valid, its payload is not
-    byte[] flac = Files.readAllBytes(org.asr3m.Fixtures.path("audio/utt1.flac"));
-    Path patched = tmp.resolve("patched.tar");
-    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(shard));
-        var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(patched))) {
-      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        byte[] body = in.readAllBytes();
-        add(out, e.getName(), body);
-      }
-      add(out, "zz-cut.txt", "你好".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      add(out, "zz-cut.flac", java.util.Arrays.copyOf(flac, flac.length / 2));
+    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
+    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
+        "--num-utts-per-shard", "6");
+    // a second shard: one FLAC cut in half, whose header (STREAMINFO) is valid and whose payload is not
+    Path cut = tmp.resolve("shards/cut.tar");
+    try (ShardWriter w = new ShardWriter(cut)) {
+      byte[] flac = Files.readAllBytes(Fixtures.path("audio/utt1.flac"));
+      w.add("zz-cut", "flac", Arrays.copyOf(flac, flac.length / 2), "你好");
+      w.commit();
     }
-    Path list = Files.writeString(tmp.resolve("patched.list"), patched + "\n");
+    Path list = Files.writeString(tmp.resolve("two.list"),
+        tmp.resolve("shards/shards_000000.tar") + "\n" + cut + "\n");
     // one utterance per batch, one update per batch
     Path recipe = Files.writeString(tmp.resolve("r.yaml"),
         RECIPE.replace("{max_frames_in_batch: 500}", "{max_frames_in_batch: 1}") + "accum_grad: 1\n");
@@ -70,26 +70,11 @@ class TrainFromShardListCommandTest {
         .contains("epoch 0 step 6 ").doesNotContain("epoch 0 step 7 ").contains("epoch 0 done:");
   }
 
-  /** The test data dir (6 utterances), also written as shards of {@code perShard} utterances under tmp/shards. */
-  private Path dataWithShards(int perShard) throws Exception {
-    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
-    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
-        "--num-utts-per-shard", String.valueOf(perShard));
-    return data;
-  }
-
-  private static void add(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out, String name,
-      byte[] body) throws java.io.IOException {
-    var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
-    e.setSize(body.length);
-    out.putArchiveEntry(e);
-    out.write(body);
-    out.closeArchiveEntry();
-  }
-
   @Test
   void unitsAndCmvnComeFromTheShardsAndUseAmpIsRecordedAndResumed() throws Exception {
-    Path data = dataWithShards(2);
+    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
+    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
+        "--num-utts-per-shard", "2");
     Path list = tmp.resolve("shards/shards.list");
     Path recipe = Files.writeString(tmp.resolve("r.yaml"), RECIPE);
     Path exp = tmp.resolve("exp");
