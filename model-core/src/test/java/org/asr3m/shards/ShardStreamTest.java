@@ -34,11 +34,14 @@ class ShardStreamTest {
   }
 
   private static ShardStream stream(int threads, int rank, int world) {
+    return stream(new LoaderSettings(true, 7, 5, 900, threads, 2, rank, world));
+  }
+
+  private static ShardStream stream(LoaderSettings settings) {
     Augmentation aug = new Augmentation(ShardStream.audioOptions(), FbankOptions.WENET.withDither(1.0),
         SpeedPerturb.DEFAULT, new SpecAugment(2, 10, 2, 20), null, null, 42);
     return new ShardStream(shards, new ShardReader(new UrlShardSource(), 0, 1), ShardBadInputTest.units(),
-        new UnkCounter(), aug, new LengthFilter(10, 2000, 1, 100),
-        new LoaderSettings(true, 7, 5, 900, threads, 2, rank, world));
+        new UnkCounter(), aug, new LengthFilter(10, 2000, 1, 100), settings);
   }
 
   private static List<PaddedBatch> epoch(ShardStream s, int epoch, int skip) {
@@ -68,6 +71,30 @@ class ShardStreamTest {
     // batches by padded frames
     assertThat(one).allSatisfy(b -> assertThat((long) b.maxFrames() * b.size() <= 900 || b.size() == 1).isTrue());
     assertThat(one.size()).isGreaterThan(3);
+  }
+
+  @Test
+  void batchesAreCutFromTheSortedBufferButComeInShuffledOrder() {
+    // one shuffle and one sort buffer hold all 18 utterances: sorted order would run shortest to longest
+    ShardStream s = stream(new LoaderSettings(true, 32, 32, 900, 1, 2, 0, 1));
+    int unsorted = 0;
+    for (int epoch = 0; epoch < 3; epoch++) {
+      List<PaddedBatch> batches = epoch(s, epoch, 0);
+      assertThat(batches.stream().mapToInt(PaddedBatch::size).sum()).isEqualTo(18);
+      List<long[]> lens = batches.stream().map(PaddedBatch::featLens).toList();
+      List<long[]> byLength = new ArrayList<>(lens);
+      byLength.sort(java.util.Comparator.comparingLong(l -> java.util.Arrays.stream(l).max().orElseThrow()));
+      for (int i = 1; i < byLength.size(); i++) {
+        // still length buckets: each batch is a contiguous run of the sorted utterances
+        assertThat(java.util.Arrays.stream(byLength.get(i)).min().orElseThrow())
+            .isGreaterThanOrEqualTo(java.util.Arrays.stream(byLength.get(i - 1)).max().orElseThrow());
+      }
+      if (!lens.equals(byLength)) {
+        unsorted++;
+      }
+      assertSame(epoch(s, epoch, 0), batches);
+    }
+    assertThat(unsorted).as("epochs whose batches are not in length order").isGreaterThan(0);
   }
 
   @Test
