@@ -231,6 +231,22 @@ def generate(n):
     return sentences
 
 
+def frequent_only(pool, k, max_chars, balance):
+    """The sentences of pool within its k most frequent characters and max_chars long; with balance,
+    interleaved by domain (generate() cycles through DOMAINS, so a sentence's domain is its index
+    modulo their number)."""
+    counts = Counter(c for s in pool for c in s)
+    top = {c for c, _ in counts.most_common(k)}
+    kept = [(i % len(DOMAINS), s) for i, s in enumerate(pool) if set(s) <= top and len(s) <= max_chars]
+    if not balance:
+        return [s for _, s in kept]
+    queues = [[s for d, s in kept if d == domain] for domain in range(len(DOMAINS))]
+    out = []
+    for turn in range(max(map(len, queues))):
+        out.extend(q[turn] for q in queues if turn < len(q))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description="Write N distinct sentences of the tiny-cmn grammar, one per line.")
     ap.add_argument("n", type=int)
@@ -240,15 +256,18 @@ def main():
                          "--candidates generated sentences (fewer characters, each seen more often)")
     ap.add_argument("--candidates", type=int, default=12000, metavar="M",
                     help="sentences generated to choose from with --top-chars (default 12000)")
+    ap.add_argument("--max-chars", type=int, default=14, metavar="L",
+                    help="with --top-chars, keep only sentences of at most L characters (default 14)")
+    ap.add_argument("--balance", action="store_true",
+                    help="with --top-chars, take the kept sentences from the five domains in turn (a domain "
+                         "that runs out drops out), instead of in generation order, where the frequent "
+                         "characters' domains (numbers, weather) crowd out the others")
     a = ap.parse_args()
     if a.top_chars > 0:
-        pool = generate(a.candidates)
-        counts = Counter(c for s in pool for c in s)
-        top = {c for c, _ in counts.most_common(a.top_chars)}
-        sentences = [s for s in pool if set(s) <= top][:a.n]
+        sentences = frequent_only(generate(a.candidates), a.top_chars, a.max_chars, a.balance)[:a.n]
         if len(sentences) < a.n:
             sys.exit(f"gen_sentences.py: only {len(sentences)} of {a.candidates} candidates use the top "
-                     f"{a.top_chars} characters; raise --candidates")
+                     f"{a.top_chars} characters in at most {a.max_chars}; raise --candidates")
     else:
         sentences = generate(a.n)
     with open(a.out, "w", encoding="utf-8", newline="\n") as f:

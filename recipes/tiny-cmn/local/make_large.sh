@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The larger training set where model capacity matters (not committed: about 200 MB of FLAC per
 # 10,000 sentences). Writes recipes/tiny-cmn/audio/large/ and recipes/tiny-cmn/data/train_large/:
-# the committed train split plus N more sentences of the same grammar (default 12,000; the grammar
-# continues the committed sentences.txt, so dev and test stay unseen), spoken by the training voices
+# the committed train split plus N more sentences of the same grammar (default 12,000), with all of
+# its 380 characters, not only the committed corpus's frequent ones (the grammar's sentences in
+# generation order, leaving out the committed ones, so dev and test stay unseen), spoken by the training voices
 # and stored clean like train. Deterministic like make_corpus.sh. Usage (from any directory):
 #
 #   bash recipes/tiny-cmn/local/make_large.sh [N]
@@ -23,7 +24,11 @@ done
 base=$(wc -l < "$root/local/sentences.txt")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$python" "$local_dir/gen_sentences.py" $((base + extra)) "$tmp/sentences.txt"
+"$python" "$local_dir/gen_sentences.py" $((base + extra)) "$tmp/grammar.txt"
+# sentences.txt first (synth_corpus.py checks it), then the first N grammar sentences not in it
+grep -vxFf "$root/local/sentences.txt" "$tmp/grammar.txt" > "$tmp/new.txt"
+{ cat "$root/local/sentences.txt"; head -n "$extra" "$tmp/new.txt"; } > "$tmp/sentences.txt"
+[ "$(wc -l < "$tmp/sentences.txt")" -eq $((base + extra)) ] || { echo "make_large.sh: the grammar gave fewer than $extra new sentences" >&2; exit 1; }
 rm -rf "$root/audio/large" "$root/data/train_large"
 "$python" "$local_dir/synth_corpus.py" "$root" --large "$tmp/sentences.txt"
 echo "audio/large: $(du -sb "$root/audio/large" | cut -f1) bytes" >&2

@@ -249,8 +249,8 @@ COLS = ["uttid", "split", "line", "variant", "pitch", "speed", "noise", "snr", "
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("root", help="recipes/tiny-cmn directory")
-    ap.add_argument("--dev", type=int, default=120, help="dev utterances")
-    ap.add_argument("--test", type=int, default=240, help="test utterances")
+    ap.add_argument("--dev", type=int, default=100, help="dev utterances (default: the committed corpus's)")
+    ap.add_argument("--test", type=int, default=200, help="test utterances (default: the committed corpus's)")
     ap.add_argument("--jobs", type=int, default=2, help="parallel synthesis processes")
     ap.add_argument("--large", metavar="SENTENCES",
                     help="only write data/train_large: the train split plus every sentence of this file after "
@@ -263,6 +263,12 @@ def main():
         more = read_sentences(args.large)
         if more[:len(sentences)] != sentences:
             sys.exit(f"{args.large} does not start with the committed sentences")
+        committed = os.path.join(root, "data", "train", "text")
+        with open(committed, encoding="utf-8") as f:
+            ids = sorted(line.split(maxsplit=1)[0] for line in f if line.strip())
+        if ids != sorted(u["uttid"] for u in utts if u["split"] == "train"):
+            sys.exit(f"{committed}: not the train split of --dev {args.dev} --test {args.test}; give the sizes "
+                     "make_corpus.sh used")
         idx = list(range(len(sentences), len(more)))
         extra = conditions("large", "train", idx, more, random.Random(SEED + 2))
         total = synthesise(root, extra, args.jobs)
