@@ -38,7 +38,7 @@ done
 rm -f "$root/data/conditions.tsv"
 # 1200 train + 100 dev + 200 test sentences (what fits the repository's 30 MB audio budget), all
 # within the grammar's 120 most frequent characters and at most 12 characters long, taken from the
-# five domains in turn: fewer distinct characters, each seen more often (README.md, "Design")
+# five domains in turn: fewer distinct characters, each seen more often (README.md, version 3)
 "$python" "$local_dir/gen_sentences.py" 1500 "$root/local/sentences.txt" \
   --top-chars 120 --max-chars 12 --candidates 30000 --balance
 "$python" "$local_dir/synth_corpus.py" "$root" --dev 100 --test 200

@@ -46,11 +46,26 @@ class TrainFromShardListCommandTest {
     return out.toString();
   }
 
-  @Test
-  void aBatchWhoseOnlyMemberTurnsOutCorruptIsPassedOverAndTheEpochCompletes() throws Exception {
+  /** Two speakers' tiny-cmn utterances as a data dir, also written as shards of perShard utterances to tmp/shards. */
+  private Path dataWithShards(int perShard) throws Exception {
     Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
     run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
-        "--num-utts-per-shard", "6");
+        "--num-utts-per-shard", String.valueOf(perShard));
+    return data;
+  }
+
+  /** asr3m train on the CPU from a shard list, validating on the data dir. */
+  private String train(Path recipe, Path list, Path data, Path exp, String... more) {
+    String[] args = {"train", "--recipe", recipe.toString(), "--train-data", list.toString(), "--dev-data",
+        data.toString(), "--exp", exp.toString(), "--device", "cpu"};
+    String[] all = Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return run(all);
+  }
+
+  @Test
+  void aBatchWhoseOnlyMemberTurnsOutCorruptIsPassedOverAndTheEpochCompletes() throws Exception {
+    Path data = dataWithShards(6);
     // a second shard: one FLAC cut in half, whose header (STREAMINFO) is valid and whose payload is not
     Path cut = tmp.resolve("shards/cut.tar");
     try (ShardWriter w = new ShardWriter(cut)) {
@@ -63,8 +78,7 @@ class TrainFromShardListCommandTest {
     // one utterance per batch, one update per batch
     Path recipe = Files.writeString(tmp.resolve("r.yaml"),
         RECIPE.replace("{max_frames_in_batch: 500}", "{max_frames_in_batch: 1}") + "accum_grad: 1\n");
-    String train = run("train", "--recipe", recipe.toString(), "--train-data", list.toString(), "--dev-data",
-        data.toString(), "--exp", tmp.resolve("exp").toString(), "--max-epochs", "1", "--device", "cpu");
+    String train = train(recipe, list, data, tmp.resolve("exp"), "--max-epochs", "1");
     // 7 planned batches (lengths come from the headers), 6 updates: the cut member's batch arrived empty
     assertThat(train).contains("epoch 0 data: 6 utterances").contains("1 bad input(s) skipped")
         .contains("epoch 0 step 6 ").doesNotContain("epoch 0 step 7 ").contains("epoch 0 done:");
@@ -72,15 +86,12 @@ class TrainFromShardListCommandTest {
 
   @Test
   void unitsAndCmvnComeFromTheShardsAndUseAmpIsRecordedAndResumed() throws Exception {
-    Path data = TinyCorpus.dataDir(tmp.resolve("data"), 2);
-    run("make-shards", "--data-dir", data.toString(), "--out", tmp.resolve("shards").toString(),
-        "--num-utts-per-shard", "2");
+    Path data = dataWithShards(2);
     Path list = tmp.resolve("shards/shards.list");
     Path recipe = Files.writeString(tmp.resolve("r.yaml"), RECIPE);
     Path exp = tmp.resolve("exp");
 
-    String train = run("train", "--recipe", recipe.toString(), "--train-data", list.toString(), "--dev-data",
-        data.toString(), "--exp", exp.toString(), "--max-epochs", "1", "--use-amp", "--device", "cpu");
+    String train = train(recipe, list, data, exp, "--max-epochs", "1", "--use-amp");
     assertThat(train).contains("built " + exp.resolve("units.txt") + " from 6 transcripts in 3 shard(s)")
         .contains("global CMVN over").contains("-> " + exp.resolve("global_cmvn"))
         .contains("(use_amp: fp16 compute, dynamic loss scaling)");
@@ -109,9 +120,8 @@ class TrainFromShardListCommandTest {
     assertThat(Recipe.read(recipe).train().useAmp()).isFalse(); // the user's file is left alone
 
     // a resume without the switch keeps the checkpoint's precision, and reuses units and CMVN
-    String resumed = run("train", "--recipe", recipe.toString(), "--train-data", list.toString(), "--dev-data",
-        data.toString(), "--exp", exp.toString(), "--max-epochs", "2", "--resume", exp.resolve("epoch_0").toString(),
-        "--device", "cpu");
+    String resumed = train(recipe, list, data, exp, "--max-epochs", "2", "--resume",
+        exp.resolve("epoch_0").toString());
     assertThat(resumed).contains("use_amp: true as in " + epoch0).contains("(use_amp: fp16 compute")
         .doesNotContain("built ").doesNotContain("global CMVN over");
     assertThat(Recipe.read(exp.resolve("epoch_1/recipe.yaml")).train().useAmp()).isTrue();
