@@ -382,7 +382,12 @@ def cmd_train(a):
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     params = [p for p in model.parameters()]
     phases = {k: [] for k in ("forward", "backward", "norm", "adam", "zero", "step")}
+    prof = None
     for s in range(a.steps + 2):
+        if s == 2 and a.profile:
+            # the same profiler libtorch offers DJL (asr3m bench train --profile): operators with shapes
+            prof = torch.autograd.profiler.profile(record_shapes=True)
+            prof.__enter__()
         t0 = time.perf_counter()
         feats = torch.randn(a.batch, a.frames, r["idim"])
         lens = torch.full((a.batch,), a.frames, dtype=torch.long)
@@ -402,6 +407,10 @@ def cmd_train(a):
         if s >= 2:
             for k, v in zip(phases, (t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t0)):
                 phases[k].append(v)
+    if prof is not None:
+        prof.__exit__(None, None, None)
+        prof.export_chrome_trace(a.profile)
+        print(f"operator profile of the {a.steps} timed steps: {a.profile}")
     m = {k: median(v) for k, v in phases.items()}
     n_params = sum(p.numel() for p in params)
     print(f"{a.recipe}: batch {a.batch} x {a.frames} frames, {a.tokens} tokens, vocab {vocab}, "
@@ -491,6 +500,7 @@ def main():
     t.add_argument("--vocab", type=int, default=0)
     t.add_argument("--steps", type=int, default=10)
     t.add_argument("--experts", type=int, default=0)
+    t.add_argument("--profile", default="", help="write the timed steps' operator profile (Chrome trace JSON) here")
     d = sub.add_parser("decode")
     d.add_argument("recipe")
     d.add_argument("--vocab", type=int, default=0)

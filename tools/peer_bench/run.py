@@ -74,7 +74,7 @@ def peer(args, threads):
     return [PYTHON, PEER, "--threads", str(threads), *args]
 
 
-def fbank(threads, rounds, env):
+def fbank(threads, rounds, envs):
     """fbank (Java) against torchaudio's Kaldi fbank, if torchaudio is installed: RTF per thread count."""
     try:
         subprocess.run([PYTHON, "-c", "import torchaudio"], check=True, capture_output=True)
@@ -87,13 +87,44 @@ def fbank(threads, rounds, env):
                            str(max(threads))]),
                  ("peer", [PYTHON, os.path.join(ROOT, "tools", "bench_torchaudio_fbank.py")])]
         for side, cmd in (order if r % 2 == 0 else order[::-1]):
-            p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            p = subprocess.run(cmd, cwd=ROOT, env=envs[side], capture_output=True, text=True)
             if p.returncode != 0:
                 sys.exit(f"fbank {side} failed: {p.stderr[-2000:]}")
             for t, secs in re.findall(pat, p.stdout):
                 if int(t) in threads:
                     (ours_t if side == "ours" else peer_t)[int(t)].append(float(secs))
     return ours_t, peer_t
+
+
+# OpenBLAS cores too old for the CPU: OpenBLAS 0.3.21 (Debian 12) takes an unknown CPU model, as a VM
+# reports Sapphire Rapids ("Intel(R) Xeon(R) Processor"), for a Prescott and runs SSE3 kernels: a
+# quarter of the matmul speed. A PyTorch user on such a machine would set OPENBLAS_CORETYPE.
+OLD_CORES = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
+             "Northwood", "Banias", "Unknown"}
+
+
+def openblas_core(env):
+    """The kernel set OpenBLAS picks for torch under env (from OPENBLAS_VERBOSE=2), or None."""
+    probe = dict(env, OPENBLAS_VERBOSE="2")
+    p = subprocess.run([PYTHON, "-c", "import torch; torch.ones(64, 64) @ torch.ones(64, 64)"],
+                       env=probe, capture_output=True, text=True)
+    m = re.search(r"Core: (\w+)", p.stdout + p.stderr)
+    return m.group(1) if m else None
+
+
+def fit_openblas(env):
+    """Sets OPENBLAS_CORETYPE when OpenBLAS misdetects this CPU as an older core; says so on stderr."""
+    if "OPENBLAS_CORETYPE" in env:
+        return
+    core = openblas_core(env)
+    if core not in OLD_CORES:
+        return
+    flags = open("/proc/cpuinfo").read()
+    fit = "SkylakeX" if " avx512f" in flags else "Haswell" if " avx2" in flags else None
+    if fit:
+        env["OPENBLAS_CORETYPE"] = fit
+        print(f"OpenBLAS took this CPU for a {core}; the peer runs with OPENBLAS_CORETYPE={fit} "
+              f"(the kernels the CPU supports), as a PyTorch user here would", file=sys.stderr)
 
 
 def main():
@@ -103,14 +134,28 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer steps/repeats: checks the tools, not for numbers")
     ap.add_argument("--only", default="", help="run only cases whose name contains one of these comma-separated texts")
     ap.add_argument("--busy", action="store_true", help="mark the table as taken on a busy machine")
+    ap.add_argument("--same-heap", action="store_true",
+                    help="give the peer the glibc heap settings asr3m sets for itself (nn/NativeHeap): like for like")
+    ap.add_argument("--ours-passive", action="store_true",
+                    help="run our side under the peer's OMP_WAIT_POLICY=PASSIVE too (default: the caller's environment)")
     a = ap.parse_args()
     if not os.path.exists(JAR):
         sys.exit(f"{JAR} is missing: build it with ./mvnw -B -q -pl model-core -am -DskipTests package")
     threads = [int(t) for t in a.threads.split(",")]
-    env = dict(os.environ)
-    # Debian's torch: OpenBLAS's own threads otherwise spin against torch's pool on 2 threads
-    env["OMP_WAIT_POLICY"] = "PASSIVE"
-    env["OPENBLAS_NUM_THREADS"] = "1"
+    # Each side runs as its users run it at its best. Ours: the caller's environment (asr3m sets no
+    # OpenMP variables; its libtorch bundles its own libgomp and BLAS). The peer: Debian's torch runs
+    # its matmuls on OpenBLAS's own pthreads, not on torch's OpenMP pool, so OpenBLAS gets the case's
+    # thread count (OPENBLAS_NUM_THREADS=1 at 2 threads made the peer's tiny train step 1.6x slower)
+    # and torch's OpenMP workers sleep between regions (PASSIVE) instead of spinning against
+    # OpenBLAS's threads for the two cores (without it the peer's step is 1.8x slower at 2 threads).
+    ours_env = dict(os.environ)
+    peer_env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+    fit_openblas(peer_env)
+    if a.same_heap:
+        # asr3m calls mallopt with these at start (NativeHeap); Python's glibc reads them from the environment
+        peer_env.update(MALLOC_MMAP_THRESHOLD_=str(256 << 20), MALLOC_TRIM_THRESHOLD_=str(512 << 20))
+    if a.ours_passive:
+        ours_env["OMP_WAIT_POLICY"] = "PASSIVE"
     rows = []
     for name, unit, our_args, peer_args, our_pat, peer_pat in cases(a.quick):
         if a.only and not any(o in name for o in a.only.split(",")):
@@ -120,12 +165,14 @@ def main():
             for r in range(a.rounds):
                 sides = [("ours", ours(our_args, t), our_pat, o), ("peer", peer(peer_args, t), peer_pat, p)]
                 for side, cmd, pat, acc in (sides if r % 2 == 0 else sides[::-1]):
+                    env = ours_env if side == "ours" else dict(peer_env, OPENBLAS_NUM_THREADS=str(t))
                     value, _ = run(cmd, env, pat, f"{name} ({side}, {t} threads)")
                     acc.append(value)
             rows.append((name, t, unit, statistics.median(o), statistics.median(p)))
             print(f"  {name} threads={t}: ours {rows[-1][3]:.4g} peer {rows[-1][4]:.4g}", file=sys.stderr, flush=True)
     if not a.only or "fbank" in a.only:
-        fb = fbank(threads, a.rounds, env)
+        fb = fbank(threads, a.rounds, {"ours": ours_env,
+                                       "peer": dict(peer_env, OPENBLAS_NUM_THREADS=str(max(threads)))})
         if fb:
             for t in threads:
                 if fb[0][t] and fb[1][t]:
@@ -137,7 +184,10 @@ def main():
     gfl = {t: (r[3], r[4]) for r in rows if r[2] == "gflops" for t in [r[1]]}
     uname = os.uname()
     print(f"\nmachine: {uname.nodename} {uname.machine}, {os.cpu_count()} cores; {a.rounds} alternating round(s)"
-          f"{' (--quick)' if a.quick else ''}{'; BUSY MACHINE: indicative only' if a.busy else ''}")
+          f"{' (--quick)' if a.quick else ''}{'; BUSY MACHINE: indicative only' if a.busy else ''}"
+          f"; ours: OMP_WAIT_POLICY={ours_env.get('OMP_WAIT_POLICY', 'default')}; PyTorch: OMP_WAIT_POLICY=PASSIVE,"
+          f" OPENBLAS_NUM_THREADS = threads, OpenBLAS core {peer_env.get('OPENBLAS_CORETYPE', 'as detected')}"
+          f"{', the heap settings of ours (--same-heap)' if a.same_heap else ''}")
     print("| case | threads | ours | PyTorch | ours ÷ PyTorch | GFLOP/s ours | GFLOP/s PyTorch |")
     print("|---|---|---|---|---|---|---|")
     for name, t, unit, o, p in rows:

@@ -65,6 +65,12 @@ final class BenchTrainCommand implements Callable<Integer> {
           + " --no-use-amp, the fp32 one (default: as the recipe's use_amp).")
   Boolean useAmp;
 
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = {"Record libtorch's operator profile of the timed steps into FILE (Chrome trace JSON;",
+          "tools/peer_bench/profile_ops.py sums it per operator). Profiling slows the steps: their times are",
+          "then not comparable with unprofiled runs."})
+  Path profile;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -109,6 +115,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (s == 2) {
           rssBefore = Rss.kilobytes();
           heapBefore = Rss.committedHeapKilobytes();
+          if (profile != null) {
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+          }
         }
         long t0 = System.nanoTime();
         long[] at = new long[6];
@@ -153,6 +162,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             phase[i] += (at[i + 1] - at[i]) / 1e9 / steps;
           }
         }
+      }
+      if (profile != null) {
+        ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
+        out.printf("operator profile of the %d timed steps: %s%n", steps, profile);
       }
       double step = total / steps;
       out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads, %s%n", recipeFile,

@@ -82,6 +82,7 @@ public final class AsrModel extends Layer {
    * from a generator seeded with {@code seed} (so a recipe always starts from the same weights).
    */
   public static AsrModel create(Recipe recipe, ai.djl.ndarray.NDManager manager, long seed) {
+    org.asr3m.nn.NativeHeap.ensureTuned(); // before the first activations are allocated
     AsrModel model = new AsrModel(recipe);
     ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
     model.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1));

@@ -47,13 +47,15 @@ public final class LoaderEpoch implements EpochBatches {
     this.size = size;
     this.summary = summary;
     AtomicInteger n = new AtomicInteger();
+    Integer nice = LoaderPriority.targetForCurrentThread(); // below the trainer's, which is this thread
     ThreadFactory daemons = r -> {
-      Thread t = new Thread(r, name + "-" + id + "-loader-" + n.incrementAndGet());
+      Thread t = new Thread(LoaderPriority.at(nice, r), name + "-" + id + "-loader-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
     this.pool = Executors.newFixedThreadPool(Math.max(1, threads), daemons);
     this.planner = new Thread(() -> {
+      LoaderPriority.setCurrentThread(nice);
       try {
         plan.plan(this);
         queue.put(END);
