@@ -38,8 +38,17 @@ public final class NativeHeap {
 
   private NativeHeap() {}
 
-  /** Sets both thresholds once per process (later calls are free); whether this class set them. */
+  /**
+   * Sets both thresholds once per process (later calls are free); whether this class set them.
+   *
+   * @throws IllegalArgumentException if {@code -Dasr3m.native-heap} is set to anything but {@code default}
+   */
   public static boolean ensureTuned() {
+    String value = System.getProperty(PROPERTY);
+    if (value != null && !"default".equals(value)) {
+      throw new IllegalArgumentException("-D" + PROPERTY + ": the only value is 'default' (keep glibc's heap"
+          + " settings); leave it out to have them tuned, got '" + value + "'");
+    }
     return Holder.TUNED;
   }
 
@@ -48,7 +57,7 @@ public final class NativeHeap {
   }
 
   private static boolean tune() {
-    if ("default".equals(System.getProperty(PROPERTY)) || System.getenv("MALLOC_MMAP_THRESHOLD_") != null
+    if (System.getProperty(PROPERTY) != null || System.getenv("MALLOC_MMAP_THRESHOLD_") != null
         || System.getenv("MALLOC_TRIM_THRESHOLD_") != null) {
       return false;
     }

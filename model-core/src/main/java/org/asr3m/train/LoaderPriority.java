@@ -33,17 +33,39 @@ final class LoaderPriority {
    * and the loader pool's threads are created by the planning thread, itself a loader thread.
    */
   static Integer targetForCurrentThread() {
-    int nice = Integer.getInteger(PROPERTY, DEFAULT_NICE);
-    if (nice <= 0) {
+    int nice = increment();
+    if (nice == 0) {
       return null;
     }
     try {
       NativeLibrary c = NativeLibrary.getInstance("c");
-      int tid = c.getFunction("gettid").invokeInt(new Object[0]);
-      return Math.min(19, c.getFunction("getpriority").invokeInt(new Object[] {PRIO_PROCESS, tid}) + nice);
+      return Math.min(19, c.getFunction("getpriority").invokeInt(new Object[] {PRIO_PROCESS, tid(c)}) + nice);
     } catch (UnsatisfiedLinkError | RuntimeException e) {
       return null; // no getpriority (not Linux): the loader keeps its priority
     }
+  }
+
+  /** The configured increment: {@code -Dasr3m.loader-nice}, a whole number >= 0, or the default. */
+  static int increment() {
+    String value = System.getProperty(PROPERTY);
+    if (value == null) {
+      return DEFAULT_NICE;
+    }
+    try {
+      int nice = Integer.parseInt(value.trim());
+      if (nice >= 0) {
+        return nice;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + PROPERTY + ": must be a whole number of nice levels >= 0 (0 keeps"
+        + " the data loader at the trainer's priority), got '" + value + "'");
+  }
+
+  /** The calling thread's kernel id, which setpriority and getpriority take for one thread. */
+  private static int tid(NativeLibrary c) {
+    return c.getFunction("gettid").invokeInt(new Object[0]);
   }
 
   /** Sets the calling thread's nice value to {@code target} (nothing when null); whether it was set. */
@@ -53,8 +75,7 @@ final class LoaderPriority {
     }
     try {
       NativeLibrary c = NativeLibrary.getInstance("c");
-      int tid = c.getFunction("gettid").invokeInt(new Object[0]);
-      return c.getFunction("setpriority").invokeInt(new Object[] {PRIO_PROCESS, tid, target}) == 0;
+      return c.getFunction("setpriority").invokeInt(new Object[] {PRIO_PROCESS, tid(c), target}) == 0;
     } catch (UnsatisfiedLinkError | RuntimeException e) {
       return false;
     }

@@ -1,6 +1,7 @@
 package org.asr3m.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Function;
@@ -78,5 +79,17 @@ class NativeHeapTest {
     assertThat(child("-D" + NativeHeap.PROPERTY + "=default")).isEqualTo("tuned=false mapped=2");
     // tuned: both mallocs are served from the heap, the second one by the first one's freed memory
     assertThat(child()).isEqualTo("tuned=true mapped=0");
+  }
+
+  @Test
+  void aSettingOtherThanDefaultIsRejectedByName() {
+    System.setProperty(NativeHeap.PROPERTY, "off");
+    try {
+      assertThatThrownBy(NativeHeap::ensureTuned).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("-Dasr3m.native-heap: the only value is 'default' (keep glibc's heap settings); leave it"
+              + " out to have them tuned, got 'off'");
+    } finally {
+      System.clearProperty(NativeHeap.PROPERTY);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.asr3m.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -51,5 +52,25 @@ class LoaderPriorityTest {
       epoch.close();
     }
     assertThat(loader.get()).isEqualTo(Math.min(19, trainer + LoaderPriority.DEFAULT_NICE));
+  }
+
+  @Test
+  void aLoaderNiceThatIsNotAWholeNumberOfLevelsIsRejectedByName() {
+    for (String bad : new String[] {"low", "-3", "2.5"}) {
+      System.setProperty(LoaderPriority.PROPERTY, bad);
+      try {
+        assertThatThrownBy(LoaderPriority::targetForCurrentThread).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("-Dasr3m.loader-nice: must be a whole number of nice levels >= 0 (0 keeps the data loader"
+                + " at the trainer's priority), got '" + bad + "'");
+      } finally {
+        System.clearProperty(LoaderPriority.PROPERTY);
+      }
+    }
+    System.setProperty(LoaderPriority.PROPERTY, "0");
+    try {
+      assertThat(LoaderPriority.targetForCurrentThread()).isNull(); // the loader keeps the trainer's priority
+    } finally {
+      System.clearProperty(LoaderPriority.PROPERTY);
+    }
   }
 }
