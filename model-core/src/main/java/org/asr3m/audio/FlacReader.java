@@ -4,57 +4,65 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.asr3m.io.InputException;
+import org.jflac.ChannelData;
 import org.jflac.FLACDecoder;
-import org.jflac.PCMProcessor;
+import org.jflac.frame.Frame;
 import org.jflac.metadata.StreamInfo;
-import org.jflac.util.ByteData;
 
 /** FLAC decoder (jflac). Samples are normalised by 2^(bits-1), like {@link WavReader}. */
 public final class FlacReader {
   private FlacReader() {}
 
   static DecodedAudio decode(Path file, byte[] bytes) {
-    Collector collector = new Collector();
     FLACDecoder decoder = new FLACDecoder(new ByteArrayInputStream(bytes));
-    decoder.addPCMProcessor(collector);
+    float[][] out;
+    int frames = 0;
+    StreamInfo info;
     try {
-      decoder.decode();
+      decoder.readMetadata();
+      info = decoder.getStreamInfo();
+      if (info == null) {
+        throw new InputException(file, "corrupt FLAC: no STREAMINFO block");
+      }
+      long total = info.getTotalSamples();
+      out = new float[info.getChannels()][total > 0 && total < Integer.MAX_VALUE ? (int) total : 1 << 16];
+      double scale = 1.0 / (1L << (info.getBitsPerSample() - 1));
+      // the decoded integer samples frame by frame: jflac's own PCM callback packs them into
+      // little-endian bytes first, which took a sixth of the training loader's time with unpacking
+      for (Frame frame; (frame = decoder.readNextFrame()) != null; ) {
+        int n = frame.header.blockSize;
+        ChannelData[] data = decoder.getChannelData();
+        if (frames + n > out[0].length) {
+          for (int c = 0; c < out.length; c++) {
+            out[c] = java.util.Arrays.copyOf(out[c], Math.max(2 * out[c].length, frames + n));
+          }
+        }
+        for (int c = 0; c < out.length; c++) {
+          int[] samples = data[c].getOutput();
+          float[] dst = out[c];
+          for (int i = 0; i < n; i++) {
+            dst[frames + i] = (float) (samples[i] * scale);
+          }
+        }
+        frames += n;
+      }
     } catch (IOException | RuntimeException e) {
+      if (e instanceof InputException ie) {
+        throw ie;
+      }
       throw new InputException(file, 0, "corrupt FLAC: " + e.getMessage(), e);
     }
-    StreamInfo info = collector.info;
-    if (info == null) {
-      throw new InputException(file, "corrupt FLAC: no STREAMINFO block");
-    }
-    int channels = info.getChannels();
-    int bits = info.getBitsPerSample();
-    int width = (bits + 7) / 8;
-    int frames = collector.length / (width * channels);
     long expected = info.getTotalSamples();
     if (expected > 0 && frames < expected) {
       throw new InputException(file, "truncated FLAC: STREAMINFO announces " + expected + " samples but only "
           + frames + " could be decoded");
     }
-    byte[] pcm = collector.pcm;
-    float[][] out = new float[channels][frames];
-    double scale = 1.0 / (1L << (bits - 1));
-    int p = 0;
-    for (int i = 0; i < frames; i++) {
-      for (int c = 0; c < channels; c++) {
-        int v = 0;
-        for (int b = 0; b < width; b++) {
-          v |= (pcm[p + b] & 0xFF) << (8 * b);
-        }
-        if (width < 4) {
-          int shift = 32 - 8 * width;
-          v = (v << shift) >> shift; // sign-extend
-        }
-        if (width == 1 && bits == 8) {
-          // jflac hands out 8-bit samples unsigned, as WAV does
-          v = (pcm[p] & 0xFF) - 128;
-        }
-        out[c][i] = (float) (v * scale);
-        p += width;
+    if (decoder.getBadFrames() > 0) {
+      throw new InputException(file, "corrupt FLAC: " + decoder.getBadFrames() + " frame(s) could not be decoded");
+    }
+    for (int c = 0; c < out.length; c++) {
+      if (out[c].length != frames) {
+        out[c] = java.util.Arrays.copyOf(out[c], frames);
       }
     }
     return new DecodedAudio(out, info.getSampleRate());
@@ -75,31 +83,5 @@ public final class FlacReader {
     // sample rate (20 bits), channels − 1 (3), bits per sample − 1 (5), total samples (36)
     long total = v & 0xF_FFFF_FFFFL;
     return total == 0 ? null : new AudioShape((int) ((v >>> 41) & 7) + 1, (int) (v >>> 44), total);
-  }
-
-  private static final class Collector implements PCMProcessor {
-    StreamInfo info;
-    byte[] pcm = new byte[1 << 16];
-    int length;
-
-    @Override
-    public void processStreamInfo(StreamInfo streamInfo) {
-      this.info = streamInfo;
-      long total = streamInfo.getTotalSamples() * streamInfo.getChannels()
-          * ((streamInfo.getBitsPerSample() + 7) / 8);
-      if (total > 0 && total < Integer.MAX_VALUE) {
-        pcm = new byte[(int) total];
-      }
-    }
-
-    @Override
-    public void processPCM(ByteData data) {
-      int n = data.getLen();
-      if (length + n > pcm.length) {
-        pcm = java.util.Arrays.copyOf(pcm, Math.max(pcm.length * 2, length + n));
-      }
-      System.arraycopy(data.getData(), 0, pcm, length, n);
-      length += n;
-    }
   }
 }

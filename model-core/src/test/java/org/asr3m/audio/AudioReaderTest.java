@@ -45,6 +45,22 @@ class AudioReaderTest {
   }
 
   @Test
+  void flacDecodesExactlyLikeTheWavItWasEncodedFrom() {
+    // 0.5 s heads: stereo with mid/side and left/side frames (flac -8 chose them), 8-bit, 24-bit
+    String[][] pairs = {{"utt1_ms_head.flac", "utt1_ms_head.wav"}, {"utt1_s8_head.flac", "utt1_u8_head.wav"},
+        {"utt1_s24_head.flac", "utt1_s24.wav"}};
+    for (String[] pair : pairs) {
+      for (int channel = 0; channel < (pair[0].contains("ms") ? 2 : 1); channel++) {
+        AudioOptions options = AudioOptions.MONO_16K.withChannel(channel);
+        float[] flac = AudioReader.read(Fixtures.path("audio/" + pair[0]), options).samples();
+        float[] wav = AudioReader.read(Fixtures.path("audio/" + pair[1]), options).samples();
+        assertThat(flac).as("%s channel %d", pair[0], channel).hasSize(8000)
+            .containsExactly(Arrays.copyOf(wav, 8000));
+      }
+    }
+  }
+
+  @Test
   void headerLengthEqualsTheDecodedLength() throws IOException {
     AudioOptions resample = AudioOptions.MONO_16K.withResample(true);
     for (String name : new String[] {"utt1.wav", "utt1_s24.wav", "utt1_f32.wav", "utt1.flac", "utt1_8k.wav",
