@@ -24,8 +24,9 @@ public final class FlacReader {
       if (info == null) {
         throw new InputException(file, "corrupt FLAC: no STREAMINFO block");
       }
+      // sized from STREAMINFO, but a corrupt count must not allocate gigabytes: grown as decoded
       long total = info.getTotalSamples();
-      out = new float[info.getChannels()][total > 0 && total < Integer.MAX_VALUE ? (int) total : 1 << 16];
+      out = new float[info.getChannels()][total > 0 ? (int) Math.min(total, 1 << 24) : 1 << 16];
       double scale = 1.0 / (1L << (info.getBitsPerSample() - 1));
       // the decoded integer samples frame by frame: jflac's own PCM callback packs them into
       // little-endian bytes first, which took a sixth of the training loader's time with unpacking
