@@ -14,16 +14,7 @@ import os
 import sys
 from collections import defaultdict
 
-
-def read_text(path):
-    out = {}
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            parts = line.rstrip("\n").split(maxsplit=1)
-            if not parts:
-                continue
-            out[parts[0]] = parts[1].replace(" ", "") if len(parts) > 1 else ""
-    return out
+from homophone_errors import align, read  # the same reading of text files and the same alignment
 
 
 def read_conditions(path):
@@ -42,16 +33,6 @@ def read_conditions(path):
     return rows
 
 
-def edits(r, h):
-    prev = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        cur = [i] + [0] * len(h)
-        for j in range(1, len(h) + 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r[i - 1] != h[j - 1]))
-        prev = cur
-    return prev[-1]
-
-
 def snr_band(snr):
     if snr in ("", "-"):
         return "no noise"
@@ -65,7 +46,7 @@ def main():
     ref_path, hyp_path = sys.argv[1], sys.argv[2]
     cond_path = sys.argv[3] if len(sys.argv) == 4 else os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(ref_path))), "conditions.tsv")
-    ref, hyp, cond = read_text(ref_path), read_text(hyp_path), read_conditions(cond_path)
+    ref, hyp, cond = read(ref_path), read(hyp_path), read_conditions(cond_path)
     missing = [u for u in ref if u not in hyp]
     if missing:
         print(f"note: {len(missing)} utterance(s) of {ref_path} have no hypothesis in {hyp_path} "
@@ -76,7 +57,7 @@ def main():
     groups = defaultdict(lambda: [0, 0, 0])  # utterances, reference characters, edits
     for u, r in ref.items():
         c = cond[u]
-        e = edits(r, hyp.get(u, ""))
+        e = len(align(r, hyp.get(u, "")))  # substitutions, deletions and insertions
         for key in (("all", ""), ("reverb", c["reverb"]), ("SNR", snr_band(c["snr"])), ("noise", c["noise"]),
                     ("voice", c["variant"])):
             g = groups[key]

@@ -47,10 +47,9 @@ public final class FlacReader {
         }
         frames += n;
       }
+    } catch (InputException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      if (e instanceof InputException ie) {
-        throw ie;
-      }
       throw new InputException(file, 0, "corrupt FLAC: " + e.getMessage(), e);
     }
     long expected = info.getTotalSamples();
