@@ -51,7 +51,8 @@ def read_recipe(path):
     d = int(enc.get("output_size", 256))
     r = dict(idim=int(conf.get("input_dim", 80)), d=d, heads=int(enc.get("attention_heads", 4)),
              ff=int(enc.get("linear_units", 2048)), blocks=int(enc.get("num_blocks", 12)),
-             kernel=int(enc.get("cnn_module_kernel", 15)), dropout=float(enc.get("dropout_rate", 0.1)),
+             channels=int(enc.get("input_layer_channels", d)), kernel=int(enc.get("cnn_module_kernel", 15)),
+             dropout=float(enc.get("dropout_rate", 0.1)),
              dec_heads=int(dec.get("attention_heads", enc.get("attention_heads", 4))),
              dec_ff=int(dec.get("linear_units", 2048)), dec_blocks=int(dec.get("num_blocks", 6)),
              ctc_weight=float(mc.get("ctc_weight", 0.3)), lsm=float(mc.get("lsm_weight", 0.1)),
@@ -62,7 +63,8 @@ def read_recipe(path):
         r["alpha"], r["beta"], r["gamma"] = (float(moe.get(k, v)) for k, v in
                                              (("alpha", 0.15), ("beta", 0.15), ("gamma", 0.01)))
         r["emb"] = dict(d=int(emb.get("output_size", d)), heads=int(emb.get("attention_heads", r["heads"])),
-                        ff=int(emb.get("linear_units", r["ff"])), blocks=int(emb.get("num_blocks", 6)))
+                        ff=int(emb.get("linear_units", r["ff"])), blocks=int(emb.get("num_blocks", 6)),
+                        channels=int(emb.get("input_layer_channels", r["channels"])))
     elif r["model"] != "conformer":
         sys.exit(f"{path}: model {r['model']} is not part of the peer comparison (conformer, conformer_moe)")
     return r
@@ -80,10 +82,11 @@ def sinusoid(length, dim):
 class Subsampling4(nn.Module):
     """Two stride-2 3x3 convolutions with ReLU, then a linear map: T -> ((T-1)//2-1)//2 frames."""
 
-    def __init__(self, idim, d, dropout):
+    def __init__(self, idim, d, dropout, channels=None):
         super().__init__()
-        self.conv = nn.Sequential(nn.Conv2d(1, d, 3, 2), nn.ReLU(), nn.Conv2d(d, d, 3, 2), nn.ReLU())
-        self.out = nn.Linear(d * (((idim - 1) // 2 - 1) // 2), d)
+        c = channels or d
+        self.conv = nn.Sequential(nn.Conv2d(1, c, 3, 2), nn.ReLU(), nn.Conv2d(c, c, 3, 2), nn.ReLU())
+        self.out = nn.Linear(c * (((idim - 1) // 2 - 1) // 2), d)
         self.drop, self.d = nn.Dropout(dropout), d
 
     def forward(self, x, lens):
@@ -192,9 +195,9 @@ class ConformerBlock(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self, idim, d, heads, ff, blocks, kernel, dropout, moe_factory=None):
+    def __init__(self, idim, d, heads, ff, blocks, kernel, dropout, moe_factory=None, channels=None):
         super().__init__()
-        self.embed = Subsampling4(idim, d, dropout)
+        self.embed = Subsampling4(idim, d, dropout, channels)
         self.encoders = nn.ModuleList(ConformerBlock(d, heads, ff, kernel, dropout,
                                                      moe_factory() if moe_factory else None) for _ in range(blocks))
         self.after_norm = nn.LayerNorm(d)
@@ -252,11 +255,12 @@ class AsrModel(nn.Module):
         moe_factory = None
         if r["model"] == "conformer_moe":
             e = r["emb"]
-            self.embedding = Encoder(r["idim"], e["d"], e["heads"], e["ff"], e["blocks"], r["kernel"], r["dropout"])
+            self.embedding = Encoder(r["idim"], e["d"], e["heads"], e["ff"], e["blocks"], r["kernel"], r["dropout"],
+                                     channels=e["channels"])
             self.embedding_ctc = nn.Linear(e["d"], vocab)
             moe_factory = lambda: MoeFeedForward(r["d"], r["expert_ff"], r["experts"], e["d"], r["dropout"])
         self.encoder = Encoder(r["idim"], r["d"], r["heads"], r["ff"], r["blocks"], r["kernel"], r["dropout"],
-                               moe_factory)
+                               moe_factory, r["channels"])
         self.decoder = Decoder(vocab, r["d"], r["dec_heads"], r["dec_ff"], r["dec_blocks"], r["dropout"])
         self.ctc_lo = nn.Linear(r["d"], vocab)  # no dropout before the CTC projection (WeNet, 3m-asr)
 

@@ -46,7 +46,8 @@ public final class ConformerEncoder extends Layer {
     Container cmvn = addChildBlock("global_cmvn", new Container());
     cmvnMean = cmvn.buffer("mean", c.inputDim(), 0f);
     cmvnIstd = cmvn.buffer("istd", c.inputDim(), 1f);
-    embed = addChildBlock("embed", new Conv2dSubsampling4(c.inputDim(), c.outputSize(), c.positionalDropoutRate()));
+    embed = addChildBlock("embed", new Conv2dSubsampling4(c.inputDim(), c.outputSize(), c.inputLayerChannels(),
+        c.positionalDropoutRate()));
     Container encoders = addChildBlock("encoders", new Container());
     for (int i = 0; i < c.numBlocks(); i++) {
       RelPositionAttention att = new RelPositionAttention(c.attentionHeads(), c.outputSize(), c.attentionDropoutRate());

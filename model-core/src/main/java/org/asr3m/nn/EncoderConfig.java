@@ -18,11 +18,23 @@ package org.asr3m.nn;
  * @param causal causal depthwise convolution, which sees no future frames (causal; needed for streaming)
  * @param useDynamicChunk train with a random chunk size per batch (use_dynamic_chunk, U2/U2++)
  * @param useDynamicLeftChunk also draw a random number of left chunks (use_dynamic_left_chunk)
+ * @param inputLayerChannels channels of the front-end's two convolutions (input_layer_channels; WeNet
+ *     uses output_size, which a small model may not need: see {@link Conv2dSubsampling4})
  */
 public record EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
     float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
     boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm, boolean causal, boolean useDynamicChunk,
-    boolean useDynamicLeftChunk) {
+    boolean useDynamicLeftChunk, int inputLayerChannels) {
+
+  /** WeNet's front-end: as many convolution channels as the model dimension. */
+  public EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
+      float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
+      boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm, boolean causal, boolean useDynamicChunk,
+      boolean useDynamicLeftChunk) {
+    this(inputDim, outputSize, attentionHeads, linearUnits, numBlocks, dropoutRate, positionalDropoutRate,
+        attentionDropoutRate, cnnModuleKernel, useCnnModule, macaronStyle, cnnModuleLayerNorm, causal, useDynamicChunk,
+        useDynamicLeftChunk, outputSize);
+  }
 
   /** A full-context encoder (no chunk training, symmetric convolution). */
   public EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,

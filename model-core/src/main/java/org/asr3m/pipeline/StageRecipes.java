@@ -100,6 +100,7 @@ public final class StageRecipes {
     put(enc, "positional_dropout_rate", Float.toString(e.positionalDropoutRate()));
     put(enc, "attention_dropout_rate", Float.toString(e.attentionDropoutRate()));
     put(enc, "cnn_module_kernel", Integer.toString(e.cnnModuleKernel()));
+    put(enc, "input_layer_channels", Integer.toString(e.inputLayerChannels()));
     put(enc, "use_cnn_module", "true");
     put(enc, "macaron_style", "true");
     // the decoder attends over the embedding network's output: its heads must divide that width

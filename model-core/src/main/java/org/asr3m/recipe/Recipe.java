@@ -175,6 +175,7 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
       throw e.error("use_dynamic_left_chunk", "needs use_dynamic_chunk: true");
     }
     e.choice("input_layer", "conv2d", "conv2d");
+    int inputChannels = e.integer("input_layer_channels", outputSize, 1, 65536);
     e.choice("pos_enc_layer_type", "rel_pos", "rel_pos");
     e.choice("selfattention_layer_type", "rel_selfattn", "rel_selfattn");
     e.choice("activation_type", "swish", "swish");
@@ -183,7 +184,8 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     }
     e.finish();
     EncoderConfig enc = new EncoderConfig(inputDim, outputSize, heads, linearUnits, numBlocks, dropout, posDropout,
-        attDropout, kernel, useCnn, macaron, cnnNorm.equals("layer_norm"), causal, dynamicChunk, dynamicLeft);
+        attDropout, kernel, useCnn, macaron, cnnNorm.equals("layer_norm"), causal, dynamicChunk, dynamicLeft,
+        inputChannels);
 
     String decoderType = y.choice("decoder", "transformer", "transformer", "bitransformer");
     YamlSection d = y.section("decoder_conf");
@@ -241,7 +243,8 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
             em.integer("num_blocks", 6, 1, 1000), em.number("dropout_rate", dropout, 0, 0.99),
             em.number("positional_dropout_rate", posDropout, 0, 0.99),
             em.number("attention_dropout_rate", attDropout, 0, 0.99), em.integer("cnn_module_kernel", kernel, 1, 1001),
-            true, true, cnnNorm.equals("layer_norm"), causal, dynamicChunk, dynamicLeft);
+            true, true, cnnNorm.equals("layer_norm"), causal, dynamicChunk, dynamicLeft,
+            em.integer("input_layer_channels", inputChannels, 1, 65536));
         if (embedding.outputSize() % embedding.attentionHeads() != 0) {
           throw em.error("attention_heads", "must divide output_size " + embedding.outputSize());
         }

@@ -97,4 +97,47 @@ class ModelSizeTest {
       assertThat(ModelSize.parameters(built).get("encoder.experts")).isEqualTo(3L * 5 * (16 * 8 + 8 + 8 * 16 + 16));
     }
   }
+
+  /**
+   * input_layer_channels sets the width of the front-end's two convolutions (WeNet: output_size)
+   * and nothing else; the embedding network inherits it unless its own section sets it.
+   */
+  @Test
+  void inputLayerChannelsSetOnlyTheFrontEndConvolutions(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    String base = """
+        model: conformer_moe
+        output_dim: 30
+        encoder_conf: {output_size: 16, attention_heads: 2, linear_units: 32, num_blocks: 2, cnn_module_kernel: 3%s}
+        decoder_conf: {attention_heads: 2, linear_units: 32, num_blocks: 1}
+        moe_conf: {num_experts: 3}
+        embedding_conf: {output_size: 8, attention_heads: 2, linear_units: 16, num_blocks: 1%s}
+        """;
+    Recipe wenet = Recipe.read(java.nio.file.Files.writeString(tmp.resolve("a.yaml"), base.formatted("", "")));
+    Recipe narrow = Recipe.read(java.nio.file.Files.writeString(tmp.resolve("b.yaml"),
+        base.formatted(", input_layer_channels: 4", "")));
+    Recipe own = Recipe.read(java.nio.file.Files.writeString(tmp.resolve("c.yaml"),
+        base.formatted(", input_layer_channels: 4", ", input_layer_channels: 2")));
+    assertThat(wenet.encoder().inputLayerChannels()).isEqualTo(16);
+    assertThat(wenet.embedding().inputLayerChannels()).isEqualTo(16);
+    assertThat(narrow.encoder().inputLayerChannels()).isEqualTo(4);
+    assertThat(narrow.embedding().inputLayerChannels()).isEqualTo(4);
+    assertThat(own.embedding().inputLayerChannels()).isEqualTo(2);
+    // 80 mel bins leave 19 after two stride-2 convolutions: conv 1→c, conv c→c, linear 19·c→d
+    java.util.function.LongBinaryOperator frontEnd = (c, d) -> (9 * c + c) + (9 * c * c + c) + (19 * c * d + d);
+    Map<String, Long> w = ModelSize.parameters(new AsrModel(wenet));
+    Map<String, Long> n = ModelSize.parameters(new AsrModel(narrow));
+    assertThat(w.get("encoder.embed")).isEqualTo(frontEnd.applyAsLong(16, 16));
+    assertThat(n.get("encoder.embed")).isEqualTo(frontEnd.applyAsLong(4, 16));
+    assertThat(w.get("total") - n.get("total")).isEqualTo(frontEnd.applyAsLong(16, 16) - frontEnd.applyAsLong(4, 16)
+        + frontEnd.applyAsLong(16, 8) - frontEnd.applyAsLong(4, 8));
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel model = AsrModel.create(own, m, 1);
+      long allocated = ParameterNames.of(model).values().stream().filter(p -> p.requiresGradient())
+          .mapToLong(p -> p.getArray().size()).sum();
+      assertThat(ModelSize.parameters(model).get("total")).isEqualTo(allocated);
+      ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
+      var encoded = model.encode(ps, m.randomNormal(new Shape(2, 100, 80)), m.create(new long[] {100, 60}), false, 0, -1);
+      assertThat(encoded.output().out().getShape()).isEqualTo(new Shape(2, 24, 16));
+    }
+  }
 }

@@ -60,12 +60,12 @@ class PlatformCommandLine implements ApplicationRunner, ExitCodeGenerator {
     @Option(names = "--recipes", defaultValue = "recipes/tiny-cmn", description = "Directory of the three recipes.")
     java.nio.file.Path recipes;
 
-    @Option(names = "--epochs", defaultValue = "4",
+    @Option(names = "--epochs", defaultValue = "6",
         description = "Budget per model in epochs: the dense model trains N, each MoE model N/2 from a dense base of N/2"
             + " (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--embedding-epochs", defaultValue = "2",
+    @Option(names = "--embedding-epochs", defaultValue = "3",
         description = "Pretraining epochs of the shared embedding network (default: ${DEFAULT-VALUE}).")
     int embeddingEpochs;
 
