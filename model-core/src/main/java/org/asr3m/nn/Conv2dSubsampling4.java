@@ -27,10 +27,6 @@ public final class Conv2dSubsampling4 extends Layer {
   private final int featDim;
   private final float dropout;
 
-  public Conv2dSubsampling4(int featDim, int dim, float dropout) {
-    this(featDim, dim, dim, dropout);
-  }
-
   /** @param channels of both convolutions (WeNet: {@code dim}) */
   public Conv2dSubsampling4(int featDim, int dim, int channels, float dropout) {
     this.dim = dim;

@@ -24,23 +24,4 @@ package org.asr3m.nn;
 public record EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
     float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
     boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm, boolean causal, boolean useDynamicChunk,
-    boolean useDynamicLeftChunk, int inputLayerChannels) {
-
-  /** WeNet's front-end: as many convolution channels as the model dimension. */
-  public EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
-      float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
-      boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm, boolean causal, boolean useDynamicChunk,
-      boolean useDynamicLeftChunk) {
-    this(inputDim, outputSize, attentionHeads, linearUnits, numBlocks, dropoutRate, positionalDropoutRate,
-        attentionDropoutRate, cnnModuleKernel, useCnnModule, macaronStyle, cnnModuleLayerNorm, causal, useDynamicChunk,
-        useDynamicLeftChunk, outputSize);
-  }
-
-  /** A full-context encoder (no chunk training, symmetric convolution). */
-  public EncoderConfig(int inputDim, int outputSize, int attentionHeads, int linearUnits, int numBlocks,
-      float dropoutRate, float positionalDropoutRate, float attentionDropoutRate, int cnnModuleKernel,
-      boolean useCnnModule, boolean macaronStyle, boolean cnnModuleLayerNorm) {
-    this(inputDim, outputSize, attentionHeads, linearUnits, numBlocks, dropoutRate, positionalDropoutRate,
-        attentionDropoutRate, cnnModuleKernel, useCnnModule, macaronStyle, cnnModuleLayerNorm, false, false, false);
-  }
-}
+    boolean useDynamicLeftChunk, int inputLayerChannels) {}

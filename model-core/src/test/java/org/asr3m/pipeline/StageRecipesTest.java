@@ -125,7 +125,7 @@ class StageRecipesTest {
         # a comment
         encoder_conf: {num_blocks: 4, output_size: 144, attention_heads: 4, linear_units: 576,
           dropout_rate: .10, positional_dropout_rate: 1e-1, attention_dropout_rate: 0, cnn_module_kernel: 15,
-          use_cnn_module: yes, macaron_style: True, cnn_module_norm: layer_norm}
+          input_layer_channels: 32, use_cnn_module: yes, macaron_style: True, cnn_module_norm: layer_norm}
         optim_conf:
           lr: 2.0e-3
         """;
