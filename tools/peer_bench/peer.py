@@ -82,9 +82,9 @@ def sinusoid(length, dim):
 class Subsampling4(nn.Module):
     """Two stride-2 3x3 convolutions with ReLU, then a linear map: T -> ((T-1)//2-1)//2 frames."""
 
-    def __init__(self, idim, d, dropout, channels=None):
+    def __init__(self, idim, d, channels, dropout):
         super().__init__()
-        c = channels or d
+        c = channels
         self.conv = nn.Sequential(nn.Conv2d(1, c, 3, 2), nn.ReLU(), nn.Conv2d(c, c, 3, 2), nn.ReLU())
         self.out = nn.Linear(c * (((idim - 1) // 2 - 1) // 2), d)
         self.drop, self.d = nn.Dropout(dropout), d
@@ -195,9 +195,9 @@ class ConformerBlock(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self, idim, d, heads, ff, blocks, kernel, dropout, moe_factory=None, channels=None):
+    def __init__(self, idim, d, channels, heads, ff, blocks, kernel, dropout, moe_factory=None):
         super().__init__()
-        self.embed = Subsampling4(idim, d, dropout, channels)
+        self.embed = Subsampling4(idim, d, channels, dropout)
         self.encoders = nn.ModuleList(ConformerBlock(d, heads, ff, kernel, dropout,
                                                      moe_factory() if moe_factory else None) for _ in range(blocks))
         self.after_norm = nn.LayerNorm(d)
@@ -255,12 +255,12 @@ class AsrModel(nn.Module):
         moe_factory = None
         if r["model"] == "conformer_moe":
             e = r["emb"]
-            self.embedding = Encoder(r["idim"], e["d"], e["heads"], e["ff"], e["blocks"], r["kernel"], r["dropout"],
-                                     channels=e["channels"])
+            self.embedding = Encoder(r["idim"], e["d"], e["channels"], e["heads"], e["ff"], e["blocks"], r["kernel"],
+                                     r["dropout"])
             self.embedding_ctc = nn.Linear(e["d"], vocab)
             moe_factory = lambda: MoeFeedForward(r["d"], r["expert_ff"], r["experts"], e["d"], r["dropout"])
-        self.encoder = Encoder(r["idim"], r["d"], r["heads"], r["ff"], r["blocks"], r["kernel"], r["dropout"],
-                               moe_factory, r["channels"])
+        self.encoder = Encoder(r["idim"], r["d"], r["channels"], r["heads"], r["ff"], r["blocks"], r["kernel"],
+                               r["dropout"], moe_factory)
         self.decoder = Decoder(vocab, r["d"], r["dec_heads"], r["dec_ff"], r["dec_blocks"], r["dropout"])
         self.ctc_lo = nn.Linear(r["d"], vocab)  # no dropout before the CTC projection (WeNet, 3m-asr)
 
