@@ -85,8 +85,9 @@ final class BenchDecodeCommand implements Callable<Integer> {
       }
       ParameterStore ps = new ParameterStore(m, false);
       int inputDim = recognizers.get(0).model().recipe().encoder().inputDim();
-      out.printf("decode benchmark: %d utterances x %d s, %d per call, mode %s%s, device %s%n", utterances, seconds,
-          batch, mode, chunkSize > 0 ? ", streaming chunk " + chunkSize : "", m.getDevice());
+      out.printf("decode benchmark: %d utterances x %d s, %d per call, mode %s%s, device %s; %s%n", utterances,
+          seconds, batch, mode, chunkSize > 0 ? ", streaming chunk " + chunkSize : "", m.getDevice(),
+          org.asr3m.nn.MklDispatch.ensureApplied());
       for (int ti = 0; ti < threadCounts.length; ti++) {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(threadCounts[ti]);
         double[] best = new double[models];

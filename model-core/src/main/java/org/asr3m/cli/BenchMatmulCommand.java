@@ -35,6 +35,7 @@ final class BenchMatmulCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     double[] times = new double[repeats];
     int used;
+    org.asr3m.nn.MklDispatch.State mkl = org.asr3m.nn.MklDispatch.ensureApplied(); // as a model would
     try (EngineThreads engineThreads = EngineThreads.set(threads); NDManager m = NDManager.newBaseManager()) {
       used = engineThreads.used();
       NDArray a = m.randomNormal(new Shape(size, size));
@@ -51,8 +52,8 @@ final class BenchMatmulCommand implements Callable<Integer> {
     }
     Arrays.sort(times);
     double gflops = 2.0 * size * size * size / times[repeats / 2] / 1e9;
-    out.printf("matmul %d x %d float32, %d intra-op threads: %.1f GFLOP/s (median of %d)%n", size, size,
-        used, gflops, repeats);
+    out.printf("matmul %d x %d float32, %d intra-op threads: %.1f GFLOP/s (median of %d); %s%n", size, size,
+        used, gflops, repeats, mkl);
     return 0;
   }
 }

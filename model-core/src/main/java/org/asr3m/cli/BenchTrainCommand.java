@@ -168,9 +168,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.printf("operator profile of the %d timed steps: %s%n", steps, profile);
       }
       double step = total / steps;
-      out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads, %s%n", recipeFile,
+      out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads, %s; %s%n", recipeFile,
           batch, frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
-          amp ? "fp16 compute with loss scaling (use_amp)" : "fp32");
+          amp ? "fp16 compute with loss scaling (use_amp)" : "fp32", org.asr3m.nn.MklDispatch.ensureApplied());
       if (skipped > 0) {
         out.printf("  %d of %d steps overflowed in fp16 and skipped their update (loss scale now %.0f)%n", skipped,
             steps + 2, scaler.scale());

@@ -48,6 +48,7 @@ public final class AsrModel extends Layer {
   private final MultiLevelDecoders multiLevel;
 
   public AsrModel(Recipe recipe) {
+    org.asr3m.nn.MklDispatch.ensureApplied(); // before MKL's first matrix product
     this.recipe = recipe;
     int vocab = recipe.vocab();
     this.sosEos = vocab - 1;

@@ -67,13 +67,13 @@ public final class ConformerBlock extends Layer {
   }
 
   /**
-   * @param attMask (B, 1, T) padding mask or (B, T, T) chunk ∧ padding mask
+   * @param attMask (B, 1, T) padding mask or (B, T, T) chunk ∧ padding mask; null when nothing is masked
    * @param posEmb (1, T, D)
    */
-  public NDArray forward(ParameterStore ps, NDArray x, NDArray attMask, NDArray posEmb, EncoderContext ctx,
+  public NDArray forward(ParameterStore ps, NDArray x, AttentionMask attMask, NDArray posEmb, EncoderContext ctx,
       boolean training) {
     return residuals(ps, x, ctx, training, h -> selfAttn.forward(ps, h, attMask, posEmb, training),
-        h -> convModule.forward(ps, h, ctx.maskPad(), training));
+        h -> convModule.forward(ps, h, ctx.keepPad(h.getDataType()), training));
   }
 
   /**
@@ -134,6 +134,7 @@ public final class ConformerBlock extends Layer {
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
     EncoderContext ctx = new EncoderContext();
     ctx.maskPad(in.get(1));
-    return new NDList(forward(ps, in.get(0), in.get(1), in.get(2), ctx, training));
+    return new NDList(forward(ps, in.get(0), AttentionMask.of(in.get(1), in.get(0).getDataType()), in.get(2), ctx,
+        training));
   }
 }

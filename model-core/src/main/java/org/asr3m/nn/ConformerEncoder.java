@@ -120,13 +120,22 @@ public final class ConformerEncoder extends Layer {
       chunkSize = chunk[0];
       leftChunks = chunk[1];
     }
-    if (chunkSize > 0 && chunkSize < tt) {
+    boolean chunked = chunkSize > 0 && chunkSize < tt;
+    if (chunked) {
       attMask = maskPad.logicalAnd(Masks.chunk(x.getManager(), tt, chunkSize, leftChunks, x.getDevice()).expandDims(0));
     }
-    ctx.maskPad(maskPad);
+    if (!training && unpadded(featLens, t)) {
+      // every frame is real (one utterance, as a recogniser serves it): masking with an all-true mask
+      // changes nothing and costs about 15 small operators per block; training batches are padded
+      attMask = chunked ? attMask : null;
+      ctx.maskPad(null);
+    } else {
+      ctx.maskPad(maskPad);
+    }
+    AttentionMask blockMask = AttentionMask.of(attMask, x.getDataType());
     List<NDArray> intermediates = new ArrayList<>();
     for (int i = 0; i < blocks.size(); i++) {
-      x = blocks.get(i).forward(ps, x, attMask, pos, ctx, training);
+      x = blocks.get(i).forward(ps, x, blockMask, pos, ctx, training);
       for (int c : capture) {
         if (c == i + 1) {
           intermediates.add(x);
@@ -134,6 +143,15 @@ public final class ConformerEncoder extends Layer {
       }
     }
     return new Output(afterNorm.forward(ps, x, training), maskPad, intermediates);
+  }
+
+  private static boolean unpadded(NDArray featLens, long frames) {
+    for (long n : featLens.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray()) {
+      if (n != frames) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Input frames one streaming chunk of {@code chunkSize} encoder frames needs: (c − 1)·4 + 7. */

@@ -42,14 +42,21 @@ public final class ConvolutionModule extends Layer {
     return pointwise1.macs() + depthwise.macs() + pointwise2.macs();
   }
 
-  /** @param maskPad (B, 1, T) true for real frames */
-  public NDArray forward(ParameterStore ps, NDArray x, NDArray maskPad, boolean training) {
-    NDArray zero = Ops.scalar(x, 0f);
-    NDArray h = glu(ps, Ops.where(maskPad, x.transpose(0, 2, 1), zero), training); // (B, C, T)
+  /**
+   * @param keepPad (B, 1, T) 1 for real frames and 0 for padding in x's type ({@link EncoderContext#keepPad}),
+   *     or null when every frame is real
+   */
+  public NDArray forward(ParameterStore ps, NDArray x, NDArray keepPad, boolean training) {
+    NDArray h = glu(ps, zeroPadding(x.transpose(0, 2, 1), keepPad), training); // (B, C, T)
     if (causal) {
       h = NDArrays.concat(new NDList(leftZeros(h), h), 2);
     }
-    return Ops.where(maskPad, afterGlu(ps, h, training), zero).transpose(0, 2, 1);
+    return zeroPadding(afterGlu(ps, h, training), keepPad).transpose(0, 2, 1);
+  }
+
+  /** One broadcasting product instead of where's explicit broadcasts (the frames are finite). */
+  private static NDArray zeroPadding(NDArray h, NDArray keepPad) {
+    return keepPad == null ? h : h.mul(keepPad);
   }
 
   /**
@@ -96,6 +103,6 @@ public final class ConvolutionModule extends Layer {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
-    return new NDList(forward(ps, in.get(0), in.get(1), training));
+    return new NDList(forward(ps, in.get(0), in.get(1).toType(in.get(0).getDataType(), false), training));
   }
 }

@@ -39,9 +39,9 @@ public class MultiHeadAttention extends Layer {
   }
 
   /**
-   * @param mask boolean (B, 1, T2) or (B, T1, T2), true where a key may be attended; null for none
+   * @param mask (B, 1, T2) or (B, T1, T2) keys that may be attended; null for none
    */
-  public NDArray forward(ParameterStore ps, NDArray query, NDArray key, NDArray value, NDArray mask,
+  public NDArray forward(ParameterStore ps, NDArray query, NDArray key, NDArray value, AttentionMask mask,
       boolean training) {
     NDArray q = heads(linearQ.forward(ps, query, training));
     NDArray k = heads(linearK.forward(ps, key, training));
@@ -56,17 +56,9 @@ public class MultiHeadAttention extends Layer {
     return x.reshape(b, -1, heads, headDim).transpose(0, 2, 1, 3);
   }
 
-  protected final NDArray attend(ParameterStore ps, NDArray v, NDArray scores, NDArray mask, boolean training) {
-    NDArray attn;
-    if (mask != null) {
-      NDArray m = mask.expandDims(1); // broadcast over heads
-      NDArray minusInf = Ops.scalar(scores, Float.NEGATIVE_INFINITY);
-      attn = Ops.where(m, scores, minusInf).softmax(-1);
-      // keys masked out get exactly zero weight (and rows that are fully masked no NaN)
-      attn = Ops.where(m, attn, attn.zerosLike());
-    } else {
-      attn = scores.softmax(-1);
-    }
+  protected final NDArray attend(ParameterStore ps, NDArray v, NDArray scores, AttentionMask mask,
+      boolean training) {
+    NDArray attn = mask == null ? scores.softmax(-1) : mask.softmax(scores);
     if (training && dropout > 0) {
       attn = Dropout.dropout(attn, dropout, true).head();
     }
@@ -77,6 +69,7 @@ public class MultiHeadAttention extends Layer {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
-    return new NDList(forward(ps, in.get(0), in.get(1), in.get(2), in.size() > 3 ? in.get(3) : null, training));
+    AttentionMask mask = in.size() > 3 ? AttentionMask.of(in.get(3), in.get(0).getDataType()) : null;
+    return new NDList(forward(ps, in.get(0), in.get(1), in.get(2), mask, training));
   }
 }

@@ -34,7 +34,7 @@ public final class RelPositionAttention extends MultiHeadAttention {
   /**
    * @param posEmb (1, T, D) positional embedding of the key positions
    */
-  public NDArray forward(ParameterStore ps, NDArray x, NDArray mask, NDArray posEmb, boolean training) {
+  public NDArray forward(ParameterStore ps, NDArray x, AttentionMask mask, NDArray posEmb, boolean training) {
     NDArray k = heads(linearK.forward(ps, x, training));
     NDArray v = heads(linearV.forward(ps, x, training));
     return attend(ps, x, k, v, mask, posEmb, training);
@@ -60,7 +60,7 @@ public final class RelPositionAttention extends MultiHeadAttention {
     return new NDList(attend(ps, x, k, v, null, posEmb, false), k, v);
   }
 
-  private NDArray attend(ParameterStore ps, NDArray x, NDArray k, NDArray v, NDArray mask, NDArray posEmb,
+  private NDArray attend(ParameterStore ps, NDArray x, NDArray k, NDArray v, AttentionMask mask, NDArray posEmb,
       boolean training) {
     NDArray q = heads(linearQ.forward(ps, x, training));
     NDArray p = heads(linearPos.forward(ps, posEmb, training)); // (1, H, T, d)
@@ -75,6 +75,6 @@ public final class RelPositionAttention extends MultiHeadAttention {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
-    return new NDList(forward(ps, in.get(0), in.get(1), in.get(2), training));
+    return new NDList(forward(ps, in.get(0), AttentionMask.of(in.get(1), in.get(0).getDataType()), in.get(2), training));
   }
 }

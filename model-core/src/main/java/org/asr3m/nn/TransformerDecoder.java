@@ -50,8 +50,10 @@ public final class TransformerDecoder extends Layer implements AttentionDecoder 
     if (training && config.positionalDropoutRate() > 0) {
       x = Dropout.dropout(x, config.positionalDropoutRate(), true).head();
     }
+    AttentionMask self = AttentionMask.of(tgtMask, x.getDataType());
+    AttentionMask source = AttentionMask.of(memoryMask, x.getDataType());
     for (TransformerDecoderLayer layer : layers) {
-      x = layer.forward(ps, x, tgtMask, memory, memoryMask, training);
+      x = layer.forward(ps, x, self, memory, source, training);
     }
     return outputLayer.forward(ps, afterNorm.forward(ps, x, training), training);
   }

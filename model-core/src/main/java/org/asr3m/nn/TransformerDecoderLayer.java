@@ -2,6 +2,7 @@ package org.asr3m.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -41,8 +42,8 @@ public final class TransformerDecoderLayer extends Layer {
     return 2L * d * d;
   }
 
-  public NDArray forward(ParameterStore ps, NDArray x, NDArray tgtMask, NDArray memory, NDArray memoryMask,
-      boolean training) {
+  public NDArray forward(ParameterStore ps, NDArray x, AttentionMask tgtMask, NDArray memory,
+      AttentionMask memoryMask, boolean training) {
     NDArray h = norm1.forward(ps, x, training);
     x = x.add(drop(selfAttn.forward(ps, h, h, h, tgtMask, training), training));
     h = norm2.forward(ps, x, training);
@@ -57,6 +58,8 @@ public final class TransformerDecoderLayer extends Layer {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
-    return new NDList(forward(ps, in.get(0), in.get(1), in.get(2), in.get(3), training));
+    DataType type = in.get(0).getDataType();
+    return new NDList(forward(ps, in.get(0), AttentionMask.of(in.get(1), type), in.get(2),
+        AttentionMask.of(in.get(3), type), training));
   }
 }

@@ -80,6 +80,34 @@ class ModelReferenceTest {
         "r_decoder_logits");
   }
 
+  /**
+   * Inference on an utterance with no padding skips the padding masks; its output must equal its row
+   * of a padded batch in which it is the longest. A shorter utterance keeps its masks when padded,
+   * also alone. (Its rows are not compared with the utterance cut to its length: as in WeNet, the
+   * convolution module's padding frames carry the pointwise bias through the GLU into the last real
+   * frames, so padding changes them.)
+   */
+  @Test
+  void anUnpaddedUtteranceSkipsTheMasksWithTheSameOutput() {
+    EncoderContext batchCtx = new EncoderContext();
+    ConformerEncoder.Output enc = model.encoder().forward(ps, batch.feats(), batch.featLens(), batchCtx, false, 0, -1);
+    assertThat(batchCtx.maskPad()).as("the batch is padded").isNotNull();
+
+    EncoderContext ctx = new EncoderContext();
+    ConformerEncoder.Output longest = model.encoder().forward(ps, batch.feats().get("0:1"),
+        manager.create(new long[] {64}), ctx, false, 0, -1);
+    assertThat(ctx.maskPad()).as("the longest utterance alone").isNull();
+    assertThat(Fixtures.relativeFrobenius(longest.out().toFloatArray(), enc.out().get("0:1").toFloatArray()))
+        .isLessThanOrEqualTo(1e-6);
+
+    ctx = new EncoderContext();
+    ConformerEncoder.Output shorter = model.encoder().forward(ps, batch.feats().get("1:2"),
+        manager.create(new long[] {47}), ctx, false, 0, -1);
+    assertThat(ctx.maskPad()).as("the shorter utterance, padded alone").isNotNull();
+    assertThat(Fixtures.relativeFrobenius(shorter.out().get("0:1, :11, :").toFloatArray(),
+        enc.out().get("1:2, :11, :").toFloatArray())).isLessThanOrEqualTo(1e-6);
+  }
+
   @Test
   void gradientsMatchPyTorch() {
     Map<String, ai.djl.nn.Parameter> params = org.asr3m.nn.ParameterNames.of(model);
