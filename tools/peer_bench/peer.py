@@ -449,16 +449,21 @@ def cmd_decode(a):
 
 
 def cmd_ctc(a):
-    times = []
-    for r in range(-3, a.repeats):
+    def once():
         logits = torch.randn(a.batch, a.frames, a.vocab, requires_grad=True)
         lens = torch.full((a.batch,), a.frames, dtype=torch.long)
         ys = torch.randint(1, a.vocab, (a.batch, a.tokens))
         ys_lens = torch.full((a.batch,), a.tokens, dtype=torch.long)
         t0 = time.perf_counter()
         ctc_loss(logits, lens, ys, ys_lens).backward()
-        if r >= 0:
-            times.append(time.perf_counter() - t0)
+        return time.perf_counter() - t0
+
+    # untimed runs first, at least 3 and for at least --warmup seconds: the same rule as asr3m bench ctc
+    end, warm = time.perf_counter() + a.warmup, 0
+    while warm < 3 or time.perf_counter() < end:
+        once()
+        warm += 1
+    times = [once() for _ in range(a.repeats)]
     print(f"ctc loss forward + backward: B {a.batch} x T {a.frames}, {a.tokens} tokens, vocab {a.vocab}, "
           f"{torch.get_num_threads()} threads")
     print("RESULT ms=%.4f" % (median(times) * 1e3))
@@ -519,6 +524,7 @@ def main():
     c.add_argument("--tokens", type=int, default=20)
     c.add_argument("--vocab", type=int, default=400)
     c.add_argument("--repeats", type=int, default=20)
+    c.add_argument("--warmup", type=float, default=5.0, help="untimed runs for at least this many seconds")
     mm = sub.add_parser("matmul")
     mm.add_argument("--size", type=int, default=512)
     a = p.parse_args()

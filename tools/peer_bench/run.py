@@ -27,9 +27,10 @@ WENETSPEECH = "recipes/wenetspeech/conformer.yaml"
 def cases(quick):
     steps = "3" if quick else "10"
     reps = "5" if quick else "20"
-    # the CTC loss takes ~3 ms: in a fresh JVM its first ~60 calls run while C2 compiles (on 2 cores
-    # the compiler competes with the benchmark), so 20 timed runs after 3 warm-ups measure the JIT, not
-    # the loss a training run calls thousands of times; 200 runs put the median in the steady state
+    # the CTC loss takes 1-5 ms: in a fresh JVM its host loops run interpreted, then through C1, for
+    # the first few hundred calls (on 2 cores the compiler competes with the benchmark), which a
+    # training run's thousands of calls never see; both sides now warm up for 5 s (bench ctc --warmup)
+    # before the timed runs, so the median is the steady state
     ctc_reps = "5" if quick else "200"
     utts = "2" if quick else "8"
     c = [("matmul 512 (GFLOP/s)", "gflops", ["matmul"], ["matmul"], r"([\d.]+) GFLOP/s", r"gflops=([\d.]+)"),

@@ -49,9 +49,16 @@ class BenchCommandsTest {
   /** The commands tools/peer_bench/run.py reads: it parses these exact phrases. */
   @Test
   void ctcAndMatmulBenchmarksPrintWhatThePeerRunnerParses() {
-    assertThat(run(0, "bench", "ctc", "--batch", "2", "--frames", "12", "--tokens", "3", "--vocab", "7", "--repeats", "2",
-        "--threads", "1")).containsPattern("median [0-9.]+ ms").contains("1 intra-op threads");
-    assertThat(run(0, "bench", "matmul", "--size", "32", "--repeats", "2")).containsPattern("[0-9.]+ GFLOP/s");
+    String ctc = run(0, "bench", "ctc", "--batch", "2", "--frames", "12", "--tokens", "3", "--vocab", "7", "--repeats",
+        "2", "--threads", "1", "--warmup", "0.3");
+    assertThat(ctc).containsPattern("median [0-9.]+ ms").contains("1 intra-op threads");
+    // warm-up by time: 0.3 s of calls that take about a millisecond is many more than the minimum of 3
+    java.util.regex.Matcher warm = java.util.regex.Pattern.compile("after (\\d+) warm-up runs").matcher(ctc);
+    assertThat(warm.find()).as(ctc).isTrue();
+    assertThat(Integer.parseInt(warm.group(1))).isGreaterThan(3);
+    assertThat(run(0, "bench", "matmul", "--size", "32", "--repeats", "2")).containsPattern("[0-9.]+ GFLOP/s")
+        .contains("MKL");
+    assertThat(run(2, "bench", "ctc", "--warmup", "-1")).contains("--warmup must be at least 0");
   }
 
   @Test
