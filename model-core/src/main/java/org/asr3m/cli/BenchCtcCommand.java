@@ -61,6 +61,9 @@ final class BenchCtcCommand implements Callable<Integer> {
     double[] times = new double[repeats];
     int used;
     int warmupRuns = 0;
+    // the heap a training run has (AsrModel.create tunes it): without it every call maps and zeroes
+    // its (B, T, V) arrays anew, and the median moved between 0.8 and 5 ms from run to run
+    org.asr3m.nn.NativeHeap.ensureTuned();
     try (EngineThreads engineThreads = EngineThreads.set(threads); NDManager m = NDManager.newBaseManager()) {
       used = engineThreads.used();
       for (long end = System.nanoTime() + (long) (warmup * 1e9); warmupRuns < 3 || System.nanoTime() < end;

@@ -68,11 +68,8 @@ public final class MklDispatch {
    * @throws IllegalArgumentException if {@code -Dasr3m.mkl-dispatch} is set to anything but {@code vendor}
    */
   public static State ensureApplied() {
-    String value = System.getProperty(PROPERTY);
-    if (value != null && !"vendor".equals(value)) {
-      throw new IllegalArgumentException("-D" + PROPERTY + ": the only value is 'vendor' (keep MKL's choice of"
-          + " kernels by CPU vendor); leave it out to have AVX-512 kernels on AMD CPUs, got '" + value + "'");
-    }
+    OptOutProperty.isSet(PROPERTY, "vendor", "keep MKL's choice of kernels by CPU vendor",
+        "have AVX-512 kernels on AMD CPUs");
     return Holder.STATE;
   }
 
@@ -82,7 +79,7 @@ public final class MklDispatch {
     private static NativeLibrary library;
 
     private static State decide() {
-      if ("vendor".equals(System.getProperty(PROPERTY))) {
+      if (System.getProperty(PROPERTY) != null) { // checked by ensureApplied
         return State.KEPT;
       }
       if (!System.getProperty("os.name").startsWith("Linux") || !"amd64".equals(System.getProperty("os.arch"))) {

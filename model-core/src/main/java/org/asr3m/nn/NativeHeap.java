@@ -44,11 +44,7 @@ public final class NativeHeap {
    * @throws IllegalArgumentException if {@code -Dasr3m.native-heap} is set to anything but {@code default}
    */
   public static boolean ensureTuned() {
-    String value = System.getProperty(PROPERTY);
-    if (value != null && !"default".equals(value)) {
-      throw new IllegalArgumentException("-D" + PROPERTY + ": the only value is 'default' (keep glibc's heap"
-          + " settings); leave it out to have them tuned, got '" + value + "'");
-    }
+    OptOutProperty.isSet(PROPERTY, "default", "keep glibc's heap settings", "have them tuned");
     return Holder.TUNED;
   }
 

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class InPlaceCopyTest {
@@ -39,13 +36,7 @@ class InPlaceCopyTest {
   }
 
   private static String childStderr(String mode) throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    Process p = new ProcessBuilder(List.of(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-        InPlaceCopyTest.class.getName(), mode)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(err).isZero();
-    return err;
+    return ChildJvm.run(InPlaceCopyTest.class, List.of(), java.util.Map.of(), mode).err();
   }
 
   /** libtorch prints the deprecation warning on stderr (native code, so only a child process shows it). */

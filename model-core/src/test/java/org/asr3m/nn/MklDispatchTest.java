@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.NativeLibrary;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,25 +26,16 @@ class MklDispatchTest {
     try (NDManager m = NDManager.newBaseManager()) {
       m.ones(new Shape(64, 64)).matMul(m.ones(new Shape(64, 64))).getFloat(0, 0);
     }
-    String torch = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.endsWith("/libtorch_cpu.so"))
-        .map(l -> l.substring(l.indexOf('/'))).findFirst().orElseThrow();
-    int branch = NativeLibrary.getInstance(torch).getFunction("mkl_serv_cbwr_get_auto_branch").invokeInt(new Object[0]);
+    NativeLibrary torch = NativeLibrary.getInstance(Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath())
+        .resolve(System.mapLibraryName("torch_cpu")).toString());
+    int branch = torch.getFunction("mkl_serv_cbwr_get_auto_branch").invokeInt(new Object[0]);
     System.out.println(state.name() + " " + branch);
   }
 
   private static String[] child(String... jvmArgs) throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true"));
-    cmd.addAll(List.of(jvmArgs));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MklDispatchTest.class.getName()));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("LD_PRELOAD");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(err).isZero();
-    String[] lines = out.trim().split("\n");
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("LD_PRELOAD", null);
+    String[] lines = ChildJvm.run(MklDispatchTest.class, List.of(jvmArgs), env).out().trim().split("\n");
     return lines[lines.length - 1].split(" ");
   }
 

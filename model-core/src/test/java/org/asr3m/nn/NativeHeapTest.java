@@ -8,11 +8,7 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,19 +53,10 @@ class NativeHeapTest {
   }
 
   private static String child(String... jvmArgs) throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(List.of(jvmArgs));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeHeapTest.class.getName()));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
-    pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(err).isZero();
-    return out.trim();
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("MALLOC_MMAP_THRESHOLD_", null);
+    env.put("MALLOC_TRIM_THRESHOLD_", null);
+    return ChildJvm.run(NativeHeapTest.class, List.of(jvmArgs), env).out().trim();
   }
 
   @Test

@@ -11,11 +11,8 @@ import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.training.ParameterStore;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,22 +56,10 @@ class NnpackSwitchTest {
   }
 
   private static String[] child(boolean keepNnpack, Path preload) throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true"));
-    if (keepNnpack) {
-      cmd.add("-D" + NnpackSwitch.PROPERTY + "=true");
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NnpackSwitchTest.class.getName()));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    if (preload != null) {
-      pb.environment().put("LD_PRELOAD", preload.toString());
-    }
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(err).isZero();
-    return new String[] {out, err};
+    ChildJvm.Output o = ChildJvm.run(NnpackSwitchTest.class,
+        keepNnpack ? List.of("-D" + NnpackSwitch.PROPERTY + "=true") : List.of(),
+        preload == null ? java.util.Map.of() : java.util.Map.of("LD_PRELOAD", preload.toString()));
+    return new String[] {o.out(), o.err()};
   }
 
   @Test
