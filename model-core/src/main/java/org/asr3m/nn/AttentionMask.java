@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
  * made once per forward pass and shared by every layer: an additive bias, 0 or a negative number so
  * large that softmax gives the key exactly 0, and a 0/1 factor that also zeroes a query row with no
  * key at all. Per layer that is two native operators instead of the eight that masked_fill(−∞),
- * softmax and masked_fill(0) cost with DJL's explicit broadcasting, for the same result (WeNet's
- * fixtures check it, fully masked rows included).
+ * softmax and masked_fill(0) cost with DJL's explicit broadcasting, for the same result
+ * (ModelReferenceTest against WeNet's fixtures; AttentionMaskTest for fully masked rows and fp16).
  */
 public final class AttentionMask {
   private final NDArray keep;

@@ -27,7 +27,7 @@ import java.util.Set;
  * subset MKL's AVX-512 kernels use ({@link #REQUIRED}). On Intel CPUs nothing changes.
  *
  * <p>{@code -Dasr3m.mkl-dispatch=vendor} leaves MKL's own choice; so does anything but Linux on
- * x86-64 with glibc, or an {@code LD_PRELOAD} that already does the same.
+ * x86-64, or a library that cannot be loaded there.
  */
 public final class MklDispatch {
   public static final String PROPERTY = "asr3m.mkl-dispatch";

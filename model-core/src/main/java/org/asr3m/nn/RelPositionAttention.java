@@ -75,6 +75,7 @@ public final class RelPositionAttention extends MultiHeadAttention {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
-    return new NDList(forward(ps, in.get(0), AttentionMask.of(in.get(1), in.get(0).getDataType()), in.get(2), training));
+    AttentionMask mask = AttentionMask.of(in.get(1), in.get(0).getDataType());
+    return new NDList(forward(ps, in.get(0), mask, in.get(2), training));
   }
 }

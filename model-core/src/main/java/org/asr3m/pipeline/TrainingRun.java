@@ -157,8 +157,9 @@ public final class TrainingRun {
         out.printf("model: %,d parameters on %s%s; train %s, dev %s%n", params.get("total"), manager.getDevice(),
             precision, train.description(), dev.description());
       }
-      if (org.asr3m.nn.MklDispatch.ensureApplied() == org.asr3m.nn.MklDispatch.State.AVX512_ON_AMD) {
-        out.println("matrix products: " + org.asr3m.nn.MklDispatch.ensureApplied());
+      org.asr3m.nn.MklDispatch.State mkl = org.asr3m.nn.MklDispatch.ensureApplied();
+      if (mkl == org.asr3m.nn.MklDispatch.State.AVX512_ON_AMD) {
+        out.println("matrix products: " + mkl);
       }
       out.flush();
       Trainer trainer = new Trainer(model, manager, new TrainConfig(exp, spec.recipeYaml(), unitsFile,
