@@ -59,8 +59,8 @@ final class BenchFbankCommand implements Callable<Integer> {
     for (float[] s : signals) {
       frames += audio.fbankOptions().numFrames(s.length);
     }
-    out.printf("fbank benchmark: %d utterances, %.1f s of audio, %d frames, %d mel bins%n", signals.size(),
-        seconds, frames, audio.numMelBins);
+    out.printf("fbank benchmark: %d utterances, %.1f s of audio, %d frames, %d mel bins; FFT: %s%n",
+        signals.size(), seconds, frames, audio.numMelBins, new Fbank(audio.fbankOptions()).fftDescription());
     pass(signals, 1); // warm-up: JIT compilation
     for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
       double best = Double.MAX_VALUE;

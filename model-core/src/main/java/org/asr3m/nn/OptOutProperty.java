@@ -4,7 +4,7 @@ package org.asr3m.nn;
  * A {@code -D} switch that keeps a library's own process-wide setting instead of ours: unset, or set
  * to its one value; anything else is a mistake the user hears about rather than a silent default.
  */
-final class OptOutProperty {
+public final class OptOutProperty {
   private OptOutProperty() {}
 
   /**
@@ -14,7 +14,7 @@ final class OptOutProperty {
    * @return whether the switch is set
    * @throws IllegalArgumentException if it is set to anything but {@code value}
    */
-  static boolean isSet(String property, String value, String keeps, String otherwise) {
+  public static boolean isSet(String property, String value, String keeps, String otherwise) {
     String v = System.getProperty(property);
     if (v != null && !value.equals(v)) {
       throw new IllegalArgumentException("-D" + property + ": the only value is '" + value + "' (" + keeps

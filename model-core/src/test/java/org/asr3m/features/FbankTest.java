@@ -30,6 +30,19 @@ class FbankTest {
     assertThat(Fixtures.relativeFrobenius(Fixtures.flatten(got), want.data())).isLessThanOrEqualTo(TOLERANCE);
   }
 
+  /** MKL's float FFT in blocks and JTransforms' double FFT frame by frame give the same features. */
+  @ParameterizedTest
+  @ValueSource(strings = {"utt1", "utt2", "utt3"})
+  void bothFftsGiveTheSameFeatures(String utt) {
+    float[] samples = new FeatureExtractor(AudioOptions.MONO_16K, FbankOptions.WENET, 0L)
+        .load(Fixtures.path("audio/" + utt + ".wav"), 0, -1).samples();
+    float[][] jtransforms = new Fbank(FbankOptions.WENET, 0L, JTransformsFrameFft::new).compute(samples);
+    float[][] chosen = new Fbank(FbankOptions.WENET).compute(samples);
+    assertThat(chosen.length).isEqualTo(jtransforms.length);
+    assertThat(Fixtures.relativeFrobenius(Fixtures.flatten(chosen), Fixtures.flatten(jtransforms)))
+        .isLessThanOrEqualTo(1e-6);
+  }
+
   @Test
   void frameCountFollowsSnipEdges() {
     FbankOptions o = FbankOptions.WENET;
@@ -38,6 +51,10 @@ class FbankTest {
     assertThat(o.numFrames(559)).isEqualTo(1);
     assertThat(o.numFrames(560)).isEqualTo(2);
     assertThat(new Fbank(o).compute(new float[16000]).length).isEqualTo(98);
+    // block boundaries of the FFT (32 frames a call): one short of a block, a block, one past it
+    for (int frames : new int[] {31, 32, 33, 65}) {
+      assertThat(new Fbank(o).compute(new float[400 + (frames - 1) * 160]).length).isEqualTo(frames);
+    }
   }
 
   @Test
