@@ -109,7 +109,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         }
         for (int c = 0; c < models; c++) {
           rtf[c][ti] = best[c] / (utterances * seconds);
-          out.printf("%sthreads=%d  RTF %.4f  (%d s of audio in %.2f s)%n",
+          out.printf("%sthreads=%d  RTF %.5f  (%d s of audio in %.3f s)%n",
               sweep.active() ? sweep.experts[c] + " experts  " : "", threadCounts[ti], rtf[c][ti], utterances * seconds,
               best[c]);
         }

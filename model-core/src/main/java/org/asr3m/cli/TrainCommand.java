@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = {"Train a model from a recipe on Kaldi data directories or WeNet shard lists (features computed",
         "on the fly). Writes EXP/units.txt and EXP/global_cmvn when not given (from a shard list: in one pass over",
         "its shards), a checkpoint per epoch (EXP/epoch_N), and EXP/final: the average of the average_num epochs",
-        "with the lowest dev CTC loss.",
+        "with the lowest dev CTC loss, or the best of them alone if the average scores worse on dev",
+        "(EXP/final/selection.json says which).",
         "",
         "  asr3m train --recipe recipes/tiny-cmn/conformer.yaml --train-data recipes/tiny-cmn/data/train \\",
         "              --dev-data recipes/tiny-cmn/data/dev --exp exp/conformer",
@@ -183,6 +184,11 @@ final class TrainCommand implements Callable<Integer> {
       out.printf("epoch %d done: dev loss %.4f ctc %.4f att %.4f -> %s (resident memory %d MiB, heap %d MiB)%n", epoch,
           dev.loss(), dev.ctc(), dev.att(), checkpoint, Rss.kilobytes() / 1024, Rss.committedHeapKilobytes() / 1024);
       out.flush();
+    }
+
+    @Override
+    public void onFinal(Path dir, org.asr3m.train.FinalSelection selection) {
+      out.println(selection.describe());
     }
 
     @Override

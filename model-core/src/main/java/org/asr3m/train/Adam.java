@@ -145,22 +145,48 @@ public final class Adam {
     return a.toByteBuffer(true).asFloatBuffer();
   }
 
-  /** Elements from..to: m ← β1·m + (1−β1)·s·g, v ← β2·v + (1−β2)·(s·g)², w ← w − a·m / (√v + ε′). */
+  /** Elements a chunk of the host pass copies to the heap: four arrays of it stay in L1/L2. */
+  private static final int TILE = 2048;
+
+  private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[4][TILE]);
+
+  /**
+   * Elements from..to: m ← β1·m + (1−β1)·s·g, v ← β2·v + (1−β2)·(s·g)², w ← w − a·m / (√v + ε′).
+   * Tile by tile through heap arrays: HotSpot vectorises the arithmetic on arrays (square root and
+   * division included) but not on direct buffers, where it ran at 6–7 cycles an element; the bulk
+   * copies in and out are memcpy.
+   */
   private static void step(FloatBuffer w, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to,
       float stepSize, float eps, float scale) {
     float b1 = (float) BETA1;
     float b2 = (float) BETA2;
     float c1 = 1 - b1;
     float c2 = 1 - b2;
-    for (int i = from; i < to; i++) {
-      float gi = g.get(i) * scale;
-      float mi = b1 * m.get(i) + c1 * gi;
-      float vi = b2 * v.get(i) + c2 * gi * gi;
-      m.put(i, mi);
-      v.put(i, vi);
-      w.put(i, w.get(i) - stepSize * mi / ((float) Math.sqrt(vi) + eps));
+    float[][] t = TILES.get();
+    float[] wt = t[0];
+    float[] gt = t[1];
+    float[] mt = t[2];
+    float[] vt = t[3];
+    for (int start = from; start < to; start += TILE) {
+      int n = Math.min(TILE, to - start);
+      w.get(start, wt, 0, n);
+      g.get(start, gt, 0, n);
+      m.get(start, mt, 0, n);
+      v.get(start, vt, 0, n);
+      for (int i = 0; i < n; i++) {
+        float gi = gt[i] * scale;
+        float mi = b1 * mt[i] + c1 * gi;
+        float vi = b2 * vt[i] + c2 * gi * gi;
+        mt[i] = mi;
+        vt[i] = vi;
+        wt[i] = wt[i] - stepSize * mi / ((float) Math.sqrt(vi) + eps);
+      }
+      w.put(start, wt, 0, n);
+      m.put(start, mt, 0, n);
+      v.put(start, vt, 0, n);
     }
   }
+
 
   /** Moment estimates for a checkpoint: "mean/&lt;path&gt;" and "var/&lt;path&gt;". */
   public Map<String, NDArray> state() {

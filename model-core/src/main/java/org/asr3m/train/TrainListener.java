@@ -30,6 +30,9 @@ public interface TrainListener {
   /** A checkpoint was written. */
   default void onCheckpoint(Path dir) {}
 
+  /** final/ is written: which epochs it holds and why ({@link FinalSelection#describe()}). */
+  default void onFinal(Path dir, FinalSelection selection) {}
+
   /**
    * Asked after every optimiser update: true makes the trainer write a step checkpoint right there
    * ({@link #onCheckpoint} sees it) and end with {@link TrainingStoppedException} — how a worker that

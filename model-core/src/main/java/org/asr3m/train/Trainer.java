@@ -228,7 +228,8 @@ public final class Trainer {
         listener.onExpertStats(epoch, trainStats, devStats);
       }
     }
-    return finish(devResults);
+    ParameterStore evalPs = ps instanceof HalfPrecisionStore ? new ParameterStore(manager, false) : ps;
+    return finish(evalPs, dev, devResults);
   }
 
   /** Mean dev losses (no augmentation, no dropout); the routing of MoE layers goes into {@code stats}. */
@@ -269,23 +270,45 @@ public final class Trainer {
     return new Checkpoint.DevResult(epoch, ctc / n, att / n, loss / n);
   }
 
-  /** Averages the {@code average_num} epochs with the lowest dev CTC loss (the paper's selection) into final/. */
-  private Path finish(List<Checkpoint.DevResult> dev) throws IOException {
+  /**
+   * final/: the {@code average_num} epochs with the lowest dev CTC loss (the paper's selection)
+   * averaged, kept if the average is no worse on dev than the best of them alone, else that epoch
+   * ({@link FinalSelection}). Loads the average into the model to score it: call last.
+   */
+  private Path finish(ParameterStore ps, BatchSource dev, List<Checkpoint.DevResult> results) throws IOException {
     Path out = run.outDir().resolve("final");
-    if (dev.isEmpty()) {
-      return null;
-    }
-    List<Checkpoint.DevResult> best = new ArrayList<>(dev);
-    best.sort(Comparator.comparingDouble(d -> model.recipe().model().ctcWeight() > 0 ? d.ctc() : d.loss()));
-    List<Path> dirs = new ArrayList<>();
-    for (Checkpoint.DevResult d : best.subList(0, Math.min(conf.averageNum(), best.size()))) {
-      Path p = run.outDir().resolve("epoch_" + d.epoch());
-      if (Files.isDirectory(p)) {
-        dirs.add(p);
+    boolean ctc = model.recipe().model().ctcWeight() > 0;
+    java.util.function.ToDoubleFunction<Checkpoint.DevResult> criterion = d -> ctc ? d.ctc() : d.loss();
+    List<Checkpoint.DevResult> best = new ArrayList<>();
+    for (Checkpoint.DevResult d : results) {
+      if (Files.isDirectory(epochDir(d.epoch()))) {
+        best.add(d);
       }
     }
-    Checkpoint.average(dirs, out);
+    if (best.isEmpty()) {
+      return null;
+    }
+    best.sort(Comparator.comparingDouble(criterion));
+    List<Checkpoint.DevResult> chosen = best.subList(0, Math.min(conf.averageNum(), best.size()));
+    Checkpoint.average(chosen.stream().map(d -> epochDir(d.epoch())).toList(), out);
+    Checkpoint.DevResult top = chosen.get(0);
+    double averageDev = Double.NaN;
+    if (chosen.size() > 1) {
+      Checkpoint.loadParameters(out.resolve("model.npz"), model);
+      averageDev = criterion.applyAsDouble(validate(ps, dev, -1, new ExpertStats()));
+    }
+    FinalSelection selection = new FinalSelection(chosen.stream().map(Checkpoint.DevResult::epoch).toList(),
+        averageDev, top.epoch(), criterion.applyAsDouble(top), ctc ? "ctc" : "loss");
+    if (!selection.keptAverage()) {
+      Checkpoint.average(List.of(epochDir(top.epoch())), out);
+    }
+    selection.write(out);
+    listener.onFinal(out, selection);
     return out;
+  }
+
+  private Path epochDir(int epoch) {
+    return run.outDir().resolve("epoch_" + epoch);
   }
 
   /** EXP/expert_stats/epoch_N.json: {"epoch": N, "train": [per layer], "dev": [per layer]} for the UI heat-map. */

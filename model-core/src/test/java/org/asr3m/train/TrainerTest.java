@@ -61,6 +61,21 @@ class TrainerTest {
   }
 
   /** Runs the loop; returns the parameters of the checkpoint it ends with. */
+  /** Dev CTC loss of a checkpoint, scored as training scores its epochs. */
+  private double devCtcOf(Path checkpoint) throws Exception {
+    Units units = Units.build(List.of("今天天气很好", "我们去北京", "你好"));
+    Recipe recipe = Recipe.read(tmp.resolve("recipe.yaml")).withVocab(units.size());
+    ExperimentData dev = ExperimentData.load(dataDir(), units, recipe, false);
+    try (NDManager m = NDManager.newBaseManager()) {
+      AsrModel model = AsrModel.create(recipe, m, 11);
+      Checkpoint.loadParameters(checkpoint.resolve("model.npz"), model);
+      Trainer t = new Trainer(model, m, new TrainConfig(tmp.resolve("scoring"), RECIPE, tmp.resolve("units.txt"), 1, 0),
+          new TrainListener() {});
+      return t.validate(new ai.djl.training.ParameterStore(m, false), dev.data(), dev.plan(), 0,
+          new org.asr3m.moe.ExpertStats()).ctc();
+    }
+  }
+
   private Map<String, Npy.Array> run(String recipeText, Path exp, long maxSteps, int maxEpochs, Path resume)
       throws Exception {
     Path recipeFile = tmp.resolve("recipe.yaml");
@@ -196,16 +211,31 @@ class TrainerTest {
     assertThat(fin.resolve("units.txt")).exists();
     List<Checkpoint.DevResult> dev = Checkpoint.readState(fin).dev();
     assertThat(dev).hasSize(3);
-    // final = mean of the two epochs with the lowest dev CTC loss
+    // final = mean of the two epochs with the lowest dev CTC loss, unless that mean is worse on dev
+    // than the best epoch alone (selection.json says which, with both scores)
     List<Checkpoint.DevResult> sorted = new ArrayList<>(dev);
     sorted.sort((x, y) -> Double.compare(x.ctc(), y.ctc()));
+    var selection = tools.jackson.databind.json.JsonMapper.builder().build()
+        .readTree(fin.resolve(FinalSelection.FILE).toFile());
+    assertThat(selection.get("criterion").asString()).isEqualTo("ctc");
+    assertThat(selection.get("averaged_epochs").get(0).asInt()).isEqualTo(sorted.get(0).epoch());
+    assertThat(selection.get("averaged_epochs").get(1).asInt()).isEqualTo(sorted.get(1).epoch());
+    assertThat(selection.get("best_epoch").asInt()).isEqualTo(sorted.get(0).epoch());
+    assertThat(selection.get("best_dev").asDouble()).isEqualTo(sorted.get(0).ctc());
+    double averageDev = selection.get("average_dev").asDouble();
+    boolean keptAverage = selection.get("kept").asString().equals("average");
+    assertThat(keptAverage).isEqualTo(averageDev <= sorted.get(0).ctc());
     Map<String, Npy.Array> a = Npz.read(tmp.resolve("c/epoch_" + sorted.get(0).epoch() + "/model.npz"));
     Map<String, Npy.Array> b = Npz.read(tmp.resolve("c/epoch_" + sorted.get(1).epoch() + "/model.npz"));
     Map<String, Npy.Array> f = Npz.read(fin.resolve("model.npz"));
     String key = "encoder.encoders.0.feed_forward.w_1.weight";
     for (int i = 0; i < 10; i++) {
-      assertThat(f.get(key).data()[i]).isCloseTo((a.get(key).data()[i] + b.get(key).data()[i]) / 2,
-          org.assertj.core.data.Offset.offset(1e-6f));
+      float want = keptAverage ? (a.get(key).data()[i] + b.get(key).data()[i]) / 2 : a.get(key).data()[i];
+      assertThat(f.get(key).data()[i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    // the recorded score of the average is what validation gives for final/ when it holds the average
+    if (keptAverage) {
+      assertThat(devCtcOf(fin)).isCloseTo(averageDev, org.assertj.core.data.Offset.offset(1e-4));
     }
     try (NDManager m = NDManager.newBaseManager()) {
       Checkpoint.Loaded loaded = Checkpoint.load(fin, m);

@@ -215,6 +215,11 @@ final class TrainingStage {
     }
 
     @Override
+    public void onFinal(Path dir, org.asr3m.train.FinalSelection selection) {
+      ctx.log().line("%s", selection.describe());
+    }
+
+    @Override
     public void onEpochData(int epoch, DataSummary data) {
       progress.epochEnded(epoch);
       ctx.log().line("epoch %d data: %s", epoch, data.line());
