@@ -110,10 +110,18 @@ class CheckpointDownloadTest extends ApiTestBase {
         + " and epoch = 1").param(id).query(Double.class).single();
     assertThat(e2.get("devLoss").asDouble()).isCloseTo(devLoss2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(e2.get("dev")).hasSize(2);
-    // average_num 2: final averages both epochs
+    // average_num 2: final averages both epochs, unless that average scored worse on dev than the best
+    // epoch alone, which final then holds (the trainer's final/selection.json says which)
+    JsonNode selection;
+    try (var in = store.open("runs/" + id + "/train/final/selection.json")) {
+      selection = tools.jackson.databind.json.JsonMapper.builder().build().readTree(in);
+    }
+    List<String> kept = selection.get("kept").asString().equals("average") ? List.of("epoch_0", "epoch_1")
+        : List.of("epoch_" + selection.get("best_epoch").asInt());
     assertThat(fin.get("averagedFrom").valueStream().map(JsonNode::asString).toList())
-        .containsExactlyInAnyOrder("epoch_0", "epoch_1");
-    assertThat(e1.get("averagedIntoFinal").asBoolean()).isTrue();
+        .containsExactlyInAnyOrderElementsOf(kept);
+    assertThat(e1.get("averagedIntoFinal").asBoolean()).isEqualTo(kept.contains("epoch_0"));
+    assertThat(e2.get("averagedIntoFinal").asBoolean()).isEqualTo(kept.contains("epoch_1"));
     assertThat(fin.get("bundle").asString()).isEqualTo("/api/runs/" + id + "/checkpoints/final/bundle");
   }
 
