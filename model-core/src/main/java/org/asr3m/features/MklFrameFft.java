@@ -80,6 +80,8 @@ final class MklFrameFft implements FrameFft {
         "use MKL's where libtorch has it")) {
       return Optional.empty();
     }
+    // before MKL's first call binds its CPU check (and a bad -Dasr3m.mkl-dispatch is an error here)
+    org.asr3m.nn.MklDispatch.ensureApplied();
     return Natives.DFTI.map(dfti -> new MklFrameFft(dfti, n));
   }
 
@@ -117,7 +119,6 @@ final class MklFrameFft implements FrameFft {
         return Optional.empty();
       }
       try {
-        org.asr3m.nn.MklDispatch.ensureApplied(); // before MKL's first call binds its CPU check
         ai.djl.engine.Engine.getEngine("PyTorch");
         Optional<String> path = Files.readAllLines(Path.of("/proc/self/maps")).stream()
             .filter(line -> line.endsWith("/libtorch_cpu.so"))
