@@ -43,6 +43,33 @@ class FbankTest {
         .isLessThanOrEqualTo(1e-6);
   }
 
+  /** One Fbank per thread, as the loaders use them: threads running at once give the same features. */
+  @Test
+  void concurrentInstancesGiveTheSameFeatures() throws Exception {
+    float[] samples = new FeatureExtractor(AudioOptions.MONO_16K, FbankOptions.WENET, 0L)
+        .load(Fixtures.path("audio/utt2.wav"), 0, -1).samples();
+    float[][] alone = new Fbank(FbankOptions.WENET).compute(samples);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<float[][]>>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          Fbank fbank = new Fbank(FbankOptions.WENET);
+          float[][] last = null;
+          for (int i = 0; i < 50; i++) {
+            last = fbank.compute(samples);
+          }
+          return last;
+        }));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isDeepEqualTo(alone);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void frameCountFollowsSnipEdges() {
     FbankOptions o = FbankOptions.WENET;
