@@ -90,54 +90,50 @@ public final class Fbank {
   /** Dither, DC removal, pre-emphasis and the window, into row {@code to} of the frame block. */
   private void windowFrame(float[] samples, int offset, int to) {
     int n = windowSize;
-    double c = options.preemphasis();
-    float[] f = frames;
+    double[] raw = scaled;
+    double sum;
     if (options.dither() > 0) {
-      double[] raw = scaled;
-      double sum = 0;
+      sum = 0;
       for (int i = 0; i < n; i++) {
         double v = samples[offset + i] * 32768.0 + dither.next() * options.dither();
         raw[i] = v;
         sum += v;
       }
-      double mean = sum / n;
-      // (x[i] − mean) − c (x[i − 1] − mean) = x[i] − c x[i − 1] − (1 − c) mean
-      double shift = (1 - c) * mean;
-      f[to] = (float) ((raw[0] - mean) * (1 - c) * window[0]);
-      for (int i = 1; i < n; i++) {
-        f[to + i] = (float) ((raw[i] - c * raw[i - 1] - shift) * window[i]);
+    } else {
+      // four partial sums: one running sum is a chain of dependent adds, the slowest loop here
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int i = 0;
+      for (; i + 3 < n; i += 4) {
+        double v0 = samples[offset + i] * 32768.0;
+        double v1 = samples[offset + i + 1] * 32768.0;
+        double v2 = samples[offset + i + 2] * 32768.0;
+        double v3 = samples[offset + i + 3] * 32768.0;
+        raw[i] = v0;
+        raw[i + 1] = v1;
+        raw[i + 2] = v2;
+        raw[i + 3] = v3;
+        s0 += v0;
+        s1 += v1;
+        s2 += v2;
+        s3 += v3;
       }
-      return;
+      for (; i < n; i++) {
+        double v = samples[offset + i] * 32768.0;
+        raw[i] = v;
+        s0 += v;
+      }
+      sum = s0 + s1 + s2 + s3;
     }
-    double[] raw = scaled;
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      double v0 = samples[offset + i] * 32768.0;
-      double v1 = samples[offset + i + 1] * 32768.0;
-      double v2 = samples[offset + i + 2] * 32768.0;
-      double v3 = samples[offset + i + 3] * 32768.0;
-      raw[i] = v0;
-      raw[i + 1] = v1;
-      raw[i + 2] = v2;
-      raw[i + 3] = v3;
-      s0 += v0;
-      s1 += v1;
-      s2 += v2;
-      s3 += v3;
-    }
-    for (; i < n; i++) {
-      double v = samples[offset + i] * 32768.0;
-      raw[i] = v;
-      s0 += v;
-    }
-    double mean = (s0 + s1 + s2 + s3) / n;
+    double mean = sum / n;
+    double c = options.preemphasis();
+    // (x[i] − mean) − c (x[i − 1] − mean) = x[i] − c x[i − 1] − (1 − c) mean
     double shift = (1 - c) * mean;
+    float[] f = frames;
     f[to] = (float) ((raw[0] - mean) * (1 - c) * window[0]);
-    for (i = 1; i < n; i++) {
+    for (int i = 1; i < n; i++) {
       f[to + i] = (float) ((raw[i] - c * raw[i - 1] - shift) * window[i]);
     }
   }

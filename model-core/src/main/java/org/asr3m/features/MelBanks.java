@@ -55,7 +55,7 @@ final class MelBanks {
       double up = s < numBins ? weight(m, melLow, delta, s) : 0;
       falling[k] = down;
       rising[k] = up;
-      if (down > 0 && s > 0) {
+      if (down > 0) { // only when s > 0
         used[s - 1] = true;
       }
       if (up > 0) {
@@ -74,7 +74,7 @@ final class MelBanks {
             + numBins + ") for a " + paddedWindowSize + "-point FFT");
       }
     }
-    this.firstFftBin = Math.max(first, 0);
+    this.firstFftBin = first; // some bin has weight: every bank was checked above
   }
 
   /** Kaldi's weight of bank b at mel m: the triangle max(0, min(up, down)). */

@@ -49,12 +49,14 @@ final class MklFrameFft implements FrameFft {
     String DftiErrorMessage(long status);
   }
 
+  private final Dfti dfti;
   private final int n;
   private final Pointer handle;
   private final Memory in;
   private final Memory out;
 
   private MklFrameFft(Dfti dfti, int n) {
+    this.dfti = dfti;
     this.n = n;
     PointerByReference ref = new PointerByReference();
     check(dfti, dfti.DftiCreateDescriptor_s_1d(ref, REAL, (long) n), "create a descriptor");
@@ -94,7 +96,7 @@ final class MklFrameFft implements FrameFft {
   public void forward(float[] frames, int count, float[] spectra) {
     in.write(0, frames, 0, count * n);
     // always the whole block: the descriptor's batch is fixed, and the rows past count are ignored
-    check(Natives.DFTI.get(), Natives.DFTI.get().DftiComputeForward(handle, in, out), "compute");
+    check(dfti, dfti.DftiComputeForward(handle, in, out), "compute");
     out.read(0, spectra, 0, count * (n + 2));
   }
 

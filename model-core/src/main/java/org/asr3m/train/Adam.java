@@ -187,7 +187,6 @@ public final class Adam {
     }
   }
 
-
   /** Moment estimates for a checkpoint: "mean/&lt;path&gt;" and "var/&lt;path&gt;". */
   public Map<String, NDArray> state() {
     Map<String, NDArray> s = new LinkedHashMap<>();

@@ -100,6 +100,8 @@ public final class Trainer {
     }
     int maxEpoch = run.maxEpochs() > 0 ? run.maxEpochs() : conf.maxEpoch();
     ParameterStore ps = scaler != null ? new HalfPrecisionStore(manager) : new ParameterStore(manager, false);
+    // validation in fp32 (its features are fp32; fp16 buys nothing without a backward pass)
+    ParameterStore evalPs = ps instanceof HalfPrecisionStore ? new ParameterStore(manager, false) : ps;
     List<Parameter> params = new ArrayList<>(adam.parameters().values());
     boolean stop = false;
     for (int epoch = startEpoch; epoch < maxEpoch && !stop; epoch++) {
@@ -216,8 +218,6 @@ public final class Trainer {
       }
       listener.onEpochData(epoch, data);
       ExpertStats devStats = new ExpertStats();
-      // validation in fp32 (its features are fp32; fp16 buys nothing without a backward pass)
-      ParameterStore evalPs = ps instanceof HalfPrecisionStore ? new ParameterStore(manager, false) : ps;
       Checkpoint.DevResult result = validate(evalPs, dev, epoch, devStats);
       devResults.add(result);
       Path dir = run.outDir().resolve("epoch_" + epoch);
@@ -228,7 +228,6 @@ public final class Trainer {
         listener.onExpertStats(epoch, trainStats, devStats);
       }
     }
-    ParameterStore evalPs = ps instanceof HalfPrecisionStore ? new ParameterStore(manager, false) : ps;
     return finish(evalPs, dev, devResults);
   }
 

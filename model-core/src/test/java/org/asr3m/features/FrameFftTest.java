@@ -2,6 +2,7 @@ package org.asr3m.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,8 @@ class FrameFftTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 5, 32})
   void mklMatchesADirectDft(int count) {
-    if (!LINUX_X86_64) {
-      return; // MKL comes with libtorch's x86-64 build only; the JTransforms test covers the rest
-    }
+    // MKL comes with libtorch's x86-64 build only; the JTransforms test covers the rest
+    assumeTrue(LINUX_X86_64, "MKL's FFT is only looked for on Linux x86-64");
     FrameFft fft = MklFrameFft.create(512).orElseThrow();
     assertThat(fft.describe()).contains("oneMKL");
     assertMatchesDirectDft(fft, 512, count);
@@ -49,9 +49,7 @@ class FrameFftTest {
   /** Each instance holds a descriptor and 130 KB of native buffers: dropped ones must be freed. */
   @Test
   void droppedMklTransformsGiveTheirMemoryBack() throws Exception {
-    if (!LINUX_X86_64) {
-      return;
-    }
+    assumeTrue(LINUX_X86_64, "MKL's FFT is only looked for on Linux x86-64");
     float[] in = new float[32 * 512];
     float[] out = new float[32 * 514];
     long before = residentKiB();

@@ -60,7 +60,6 @@ class TrainerTest {
     return run(RECIPE, exp, maxSteps, maxEpochs, resume);
   }
 
-  /** Runs the loop; returns the parameters of the checkpoint it ends with. */
   /** Dev CTC loss of a checkpoint, scored as training scores its epochs. */
   private double devCtcOf(Path checkpoint) throws Exception {
     Units units = Units.build(List.of("今天天气很好", "我们去北京", "你好"));
@@ -76,6 +75,7 @@ class TrainerTest {
     }
   }
 
+  /** Runs the loop; returns the parameters of the checkpoint it ends with. */
   private Map<String, Npy.Array> run(String recipeText, Path exp, long maxSteps, int maxEpochs, Path resume)
       throws Exception {
     Path recipeFile = tmp.resolve("recipe.yaml");
