@@ -225,8 +225,9 @@ final class BenchCheckpointCommand implements Callable<Integer> {
         gc.backward(total);
         loss = total.getFloat();
       }
-      adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()));
-      GradientClipping.zero(params, false);
+      if (!adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()))) {
+        GradientClipping.zero(params, false);
+      }
       return loss;
     }
   }

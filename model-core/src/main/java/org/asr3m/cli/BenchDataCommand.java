@@ -155,8 +155,9 @@ final class BenchDataCommand implements Callable<Integer> {
         NDArray loss = model.loss(ps, b.toBatch(bm), true).total();
         gc.backward(loss);
       }
-      adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()));
-      GradientClipping.zero(params, false);
+      if (!adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()))) {
+        GradientClipping.zero(params, false);
+      }
     }
   }
 }

@@ -148,11 +148,12 @@ final class BenchTrainCommand implements Callable<Integer> {
             norm *= unscale;
           }
           at[3] = System.nanoTime();
-          if (Double.isFinite(norm)) {
-            adam.update(1e-4, GradientClipping.scale(norm, recipe.train().gradClip()) * unscale);
-          }
+          boolean zeroed = Double.isFinite(norm)
+              && adam.update(1e-4, GradientClipping.scale(norm, recipe.train().gradClip()) * unscale);
           at[4] = System.nanoTime();
-          GradientClipping.zero(params, !Double.isFinite(norm));
+          if (!zeroed) {
+            GradientClipping.zero(params, !Double.isFinite(norm));
+          }
           at[5] = System.nanoTime();
         }
         if (s >= 2) {

@@ -29,6 +29,9 @@ import org.asr3m.io.InputException;
  *   rt60_max: 0.8
  *   drr_min: -3          # dB, direct-to-reverberant energy ratio of the synthetic responses
  *   drr_max: 12
+ *   predelay_max: 0.01   # s, latest start of the tail after the direct sound (from 1 ms)
+ *   hf_rt60_ratio_min: 1 # RT60 above 4 kHz / RT60 below 1 kHz, drawn per response (1: flat)
+ *   hf_rt60_ratio_max: 1
  *   rir_list: rirs/list
  *   max_cached_seconds: 600
  * </pre>
@@ -81,7 +84,8 @@ final class AugmentationConf {
     long cache = Math.round(r.number("max_cached_seconds", 600, 0, 1e6) * (double) AudioFileList.RATE);
     ReverbAugment aug;
     if (list != null) {
-      for (String k : new String[] {"rt60_min", "rt60_max", "drr_min", "drr_max"}) {
+      for (String k : new String[] {"rt60_min", "rt60_max", "drr_min", "drr_max", "predelay_max", "hf_rt60_ratio_min",
+          "hf_rt60_ratio_max"}) {
         if (r.has(k)) {
           throw r.error(k, "applies to synthetic responses only; remove it or rir_list");
         }
@@ -98,7 +102,13 @@ final class AugmentationConf {
       if (drrMin > drrMax) {
         throw r.error("drr_min", "is larger than drr_max " + drrMax);
       }
-      aug = new ReverbAugment(prob, new SyntheticRir(min, max, drrMin, drrMax));
+      float predelay = r.number("predelay_max", 0.01, 0.001, SyntheticRir.MAX_PREDELAY);
+      float hfMin = r.number("hf_rt60_ratio_min", 1, 0.01, 1);
+      float hfMax = r.number("hf_rt60_ratio_max", 1, 0.01, 1);
+      if (hfMin > hfMax) {
+        throw r.error("hf_rt60_ratio_min", "is larger than hf_rt60_ratio_max " + hfMax);
+      }
+      aug = new ReverbAugment(prob, new SyntheticRir(min, max, drrMin, drrMax, predelay, hfMin, hfMax));
     }
     r.finish();
     return aug;

@@ -65,15 +65,19 @@ public final class Adam {
    * devices each parameter takes one native adamUpdate call (with hundreds of expert tensors, a
    * dozen separate operations per parameter would dominate the step).
    */
-  public void update(double lr) {
-    update(lr, 1.0);
+  public boolean update(double lr) {
+    return update(lr, 1.0);
   }
 
   /**
    * As {@link #update(double)} with every gradient multiplied by {@code gradScale} first (the
    * clipping factor of {@link GradientClipping#scale}), inside the same pass.
+   *
+   * @return whether the gradients were also set to zero in that pass (the host pass does it while
+   *     the gradient is in cache, saving a separate write pass over all of them); if not, the caller
+   *     zeroes them ({@link GradientClipping#zero})
    */
-  public void update(double lr, double gradScale) {
+  public boolean update(double lr, double gradScale) {
     step++;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = Math.sqrt(1 - Math.pow(BETA2, step));
@@ -82,7 +86,7 @@ public final class Adam {
     if (hostPass && params.values().stream().allMatch(p -> inHostMemory(p.getArray()))) {
       hostUpdate(stepSize, eps, (float) gradScale);
       hostSteps++;
-      return;
+      return true;
     }
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray w = e.getValue().getArray();
@@ -93,6 +97,7 @@ public final class Adam {
             false, false);
       }
     }
+    return false;
   }
 
   /** Updates that ran as the host pass (tests check which path ran). */
@@ -149,9 +154,10 @@ public final class Adam {
   private static final int TILE = 2048;
 
   private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[4][TILE]);
+  private static final float[] ZEROS = new float[TILE];
 
   /**
-   * Elements from..to: m ← β1·m + (1−β1)·s·g, v ← β2·v + (1−β2)·(s·g)², w ← w − a·m / (√v + ε′).
+   * Elements from..to: m ← β1·m + (1−β1)·s·g, v ← β2·v + (1−β2)·(s·g)², w ← w − a·m / (√v + ε′), g ← 0.
    * Tile by tile through heap arrays: HotSpot vectorises the arithmetic on arrays (square root and
    * division included) but not on direct buffers, where it ran at 6–7 cycles an element; the bulk
    * copies in and out are memcpy.
@@ -171,6 +177,7 @@ public final class Adam {
       int n = Math.min(TILE, to - start);
       w.get(start, wt, 0, n);
       g.get(start, gt, 0, n);
+      g.put(start, ZEROS, 0, n);
       m.get(start, mt, 0, n);
       v.get(start, vt, 0, n);
       for (int i = 0; i < n; i++) {

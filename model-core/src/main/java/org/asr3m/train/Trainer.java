@@ -172,12 +172,15 @@ public final class Trainer {
             scaler.endStep(norm);
             norm *= unscale;
           }
+          boolean zeroed = false;
           if (Double.isFinite(norm)) {
-            adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()) * unscale);
+            zeroed = adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()) * unscale);
           } else {
             listener.onSkippedStep(epoch, adam.step(), norm);
           }
-          GradientClipping.zero(params, !Double.isFinite(norm));
+          if (!zeroed) {
+            GradientClipping.zero(params, !Double.isFinite(norm));
+          }
           long step = adam.step();
           if (step % conf.logInterval() == 0 || last) {
             double seconds = (System.nanoTime() - windowStart) / 1e9;

@@ -45,6 +45,9 @@ class AugmentationConfTest {
             rt60_max: 0.5
             drr_min: 2
             drr_max: 8
+            predelay_max: 0.05
+            hf_rt60_ratio_min: 0.3
+            hf_rt60_ratio_max: 0.8
         """).data();
     assertThat(d.noiseAug().probability()).isEqualTo(0.6f, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(d.noiseAug().minSnrDb()).isEqualTo(0);
@@ -56,6 +59,13 @@ class AugmentationConfTest {
     assertThat(rir.maxRt60()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(rir.minDrrDb()).isEqualTo(2);
     assertThat(rir.maxDrrDb()).isEqualTo(8);
+    assertThat(rir.maxPredelay()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(rir.minHfRatio()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(rir.maxHfRatio()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
+    SyntheticRir flat = (SyntheticRir) read("dataset_conf:\n  reverb_aug: {prob: 1}\n").data().reverbAug().source();
+    assertThat(flat.maxPredelay()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(flat.minHfRatio()).isEqualTo(1);
+    assertThat(flat.maxHfRatio()).isEqualTo(1);
   }
 
   @Test
@@ -98,5 +108,15 @@ class AugmentationConfTest {
         .hasMessageContaining("r.yaml:3").hasMessageContaining("dataset_conf.reverb_aug.rt60_max: must be between");
     assertThatThrownBy(() -> read("dataset_conf:\n  reverb_aug:\n    rt60_min: 0.9\n    rt60_max: 0.3\n"))
         .hasMessageContaining("dataset_conf.reverb_aug.rt60_min: is larger than rt60_max");
+    assertThatThrownBy(() -> read("dataset_conf:\n  reverb_aug:\n    hf_rt60_ratio_min: 0.9\n    hf_rt60_ratio_max: 0.3\n"))
+        .hasMessageContaining("r.yaml:3")
+        .hasMessageContaining("dataset_conf.reverb_aug.hf_rt60_ratio_min: is larger than hf_rt60_ratio_max");
+    assertThatThrownBy(() -> read("dataset_conf:\n  reverb_aug:\n    predelay_max: 0.5\n"))
+        .hasMessageContaining("r.yaml:3").hasMessageContaining("dataset_conf.reverb_aug.predelay_max: must be between");
+    assertThatThrownBy(() -> read("dataset_conf:\n  reverb_aug:\n    hf_rt60_ratio_max: 1.5\n"))
+        .hasMessageContaining("dataset_conf.reverb_aug.hf_rt60_ratio_max: must be between");
+    Files.writeString(tmp.resolve("one.list"), "a a.wav\n");
+    assertThatThrownBy(() -> read("dataset_conf:\n  reverb_aug:\n    rir_list: one.list\n    predelay_max: 0.02\n"))
+        .hasMessageContaining("dataset_conf.reverb_aug.predelay_max: applies to synthetic responses only");
   }
 }
