@@ -155,9 +155,7 @@ final class BenchDataCommand implements Callable<Integer> {
         NDArray loss = model.loss(ps, b.toBatch(bm), true).total();
         gc.backward(loss);
       }
-      if (!adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()))) {
-        GradientClipping.zero(params, false);
-      }
+      adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()));
     }
   }
 }

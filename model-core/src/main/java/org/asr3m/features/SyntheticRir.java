@@ -1,5 +1,6 @@
 package org.asr3m.features;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.jtransforms.fft.DoubleFFT_1D;
 
@@ -29,6 +30,8 @@ public record SyntheticRir(double minRt60, double maxRt60, double minDrrDb, doub
   public static final double MAX_SECONDS = 2.0;
   /** Longest pre-delay: beyond 100 ms a reflection is heard as an echo rather than as reverberation. */
   public static final double MAX_PREDELAY = 0.1;
+  /** Latest start of the tail when none is given: 10 ms, as before pre-delays could be set. */
+  public static final double DEFAULT_MAX_PREDELAY = 0.010;
   private static final double MIN_PREDELAY = 0.001;
   /** Upper edges of the lower three bands, Hz. */
   private static final double[] BAND_EDGES = {1000, 2000, 4000};
@@ -53,7 +56,7 @@ public record SyntheticRir(double minRt60, double maxRt60, double minDrrDb, doub
 
   /** The same decay at every frequency, tail 1-10 ms after the direct sound. */
   public SyntheticRir(double minRt60, double maxRt60, double minDrrDb, double maxDrrDb) {
-    this(minRt60, maxRt60, minDrrDb, maxDrrDb, 0.010, 1, 1);
+    this(minRt60, maxRt60, minDrrDb, maxDrrDb, DEFAULT_MAX_PREDELAY, 1, 1);
   }
 
   @Override
@@ -64,7 +67,7 @@ public record SyntheticRir(double minRt60, double maxRt60, double minDrrDb, doub
     float[] h = new float[length + gap];
     double drr = minDrrDb + (maxDrrDb - minDrrDb) * random.nextDouble();
     h[0] = 1f;
-    double[] tail = maxHfRatio < 1 || minHfRatio < 1
+    double[] tail = minHfRatio < 1 // min <= max, so a flat range is 1..1
         ? bandedTail(rt60, minHfRatio + (maxHfRatio - minHfRatio) * random.nextDouble(), length, sampleRate, random)
         : uniformTail(rt60, length, sampleRate, random);
     double energy = 0;
@@ -108,7 +111,7 @@ public record SyntheticRir(double minRt60, double maxRt60, double minDrrDb, doub
       double lo = k == 0 ? 0 : BAND_EDGES[k - 1];
       double hi = k == BAND_EDGES.length ? Double.MAX_VALUE : BAND_EDGES[k];
       // realForward's layout: [Re 0, Re n/2, Re 1, Im 1, ..., Re n/2-1, Im n/2-1]
-      java.util.Arrays.fill(band, 0);
+      Arrays.fill(band, 0);
       for (int bin = 0; bin <= n / 2; bin++) {
         double f = (double) bin * sampleRate / n;
         if (f < lo || f >= hi) {

@@ -102,7 +102,9 @@ final class AugmentationConf {
       if (drrMin > drrMax) {
         throw r.error("drr_min", "is larger than drr_max " + drrMax);
       }
-      float predelay = r.number("predelay_max", 0.01, 0.001, SyntheticRir.MAX_PREDELAY);
+      // absent: the constructor's double default, not its float rounding, so old recipes draw as before
+      double predelay = r.has("predelay_max") ? r.number("predelay_max", SyntheticRir.DEFAULT_MAX_PREDELAY, 0.001,
+          SyntheticRir.MAX_PREDELAY) : SyntheticRir.DEFAULT_MAX_PREDELAY;
       float hfMin = r.number("hf_rt60_ratio_min", 1, 0.01, 1);
       float hfMax = r.number("hf_rt60_ratio_max", 1, 0.01, 1);
       if (hfMin > hfMax) {

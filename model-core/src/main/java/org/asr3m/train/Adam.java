@@ -65,19 +65,19 @@ public final class Adam {
    * devices each parameter takes one native adamUpdate call (with hundreds of expert tensors, a
    * dozen separate operations per parameter would dominate the step).
    */
-  public boolean update(double lr) {
-    return update(lr, 1.0);
+  public void update(double lr) {
+    update(lr, 1.0);
   }
 
   /**
    * As {@link #update(double)} with every gradient multiplied by {@code gradScale} first (the
    * clipping factor of {@link GradientClipping#scale}), inside the same pass.
    *
-   * @return whether the gradients were also set to zero in that pass (the host pass does it while
-   *     the gradient is in cache, saving a separate write pass over all of them); if not, the caller
-   *     zeroes them ({@link GradientClipping#zero})
+   * <p>Leaves every gradient zero, ready for the next backward pass (torch's step then zero_grad):
+   * the host pass writes the zeros while each gradient tile is in cache, which saves a separate
+   * write pass over all of them; a caller that skips the update zeroes them itself.
    */
-  public boolean update(double lr, double gradScale) {
+  public void update(double lr, double gradScale) {
     step++;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = Math.sqrt(1 - Math.pow(BETA2, step));
@@ -86,7 +86,7 @@ public final class Adam {
     if (hostPass && params.values().stream().allMatch(p -> inHostMemory(p.getArray()))) {
       hostUpdate(stepSize, eps, (float) gradScale);
       hostSteps++;
-      return true;
+      return;
     }
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray w = e.getValue().getArray();
@@ -97,7 +97,7 @@ public final class Adam {
             false, false);
       }
     }
-    return false;
+    GradientClipping.zero(params.values(), false);
   }
 
   /** Updates that ran as the host pass (tests check which path ran). */

@@ -172,14 +172,11 @@ public final class Trainer {
             scaler.endStep(norm);
             norm *= unscale;
           }
-          boolean zeroed = false;
           if (Double.isFinite(norm)) {
-            zeroed = adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()) * unscale);
+            adam.update(schedule.lr(adam.step() + 1), GradientClipping.scale(norm, conf.gradClip()) * unscale);
           } else {
             listener.onSkippedStep(epoch, adam.step(), norm);
-          }
-          if (!zeroed) {
-            GradientClipping.zero(params, !Double.isFinite(norm));
+            GradientClipping.zero(params, true);
           }
           long step = adam.step();
           if (step % conf.logInterval() == 0 || last) {

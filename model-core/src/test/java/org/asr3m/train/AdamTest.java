@@ -98,12 +98,9 @@ class AdamTest {
         } else {
           assertThat(scale).isEqualTo(1.0);
         }
-        boolean zeroed = adam.update(lrs[t - 1], scale);
-        assertThat(zeroed).as("the host pass zeroes the gradients, the engine's update does not").isEqualTo(!engine);
-        if (zeroed) {
-          try (NDArray grad = p.getArray().getGradient()) {
-            assertThat(grad.toFloatArray()).containsOnly(0f);
-          }
+        adam.update(lrs[t - 1], scale);
+        try (NDArray grad = p.getArray().getGradient()) {
+          assertThat(grad.toFloatArray()).as("gradients zeroed by the update, either path").containsOnly(0f);
         }
         for (int i = 0; i < 6; i++) {
           mean[i] = 0.9 * mean[i] + 0.1 * g[i];
@@ -111,9 +108,6 @@ class AdamTest {
           double mHat = mean[i] / (1 - Math.pow(0.9, t));
           double vHat = var[i] / (1 - Math.pow(0.999, t));
           w[i] -= lrs[t - 1] * mHat / (Math.sqrt(vHat) + 1e-8);
-        }
-        if (!zeroed) {
-          GradientClipping.zero(java.util.List.of(p), false);
         }
         float[] got = p.getArray().toFloatArray();
         for (int i = 0; i < 6; i++) {

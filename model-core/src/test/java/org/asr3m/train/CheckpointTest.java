@@ -78,7 +78,6 @@ class CheckpointTest {
         loss = total.getFloat();
       }
       adam.update(1e-3, GradientClipping.scale(GradientClipping.norm(params), 5));
-      GradientClipping.zero(params, false);
       return loss;
     }
   }

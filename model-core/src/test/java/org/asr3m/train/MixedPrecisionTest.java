@@ -34,8 +34,9 @@ class MixedPrecisionTest {
     boolean apply = scaler.endStep(scaledNorm);
     if (apply) {
       adam.update(1e-3, GradientClipping.scale(scaledNorm / s, CLIP) / s);
+    } else {
+      GradientClipping.zero(params, true);
     }
-    GradientClipping.zero(params, !apply);
     return apply;
   }
 
@@ -47,7 +48,6 @@ class MixedPrecisionTest {
     }
     double norm = GradientClipping.norm(params);
     adam.update(1e-3, GradientClipping.scale(norm, CLIP));
-    GradientClipping.zero(params, false);
     return norm;
   }
 
