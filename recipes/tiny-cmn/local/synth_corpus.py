@@ -175,6 +175,11 @@ def run(cmd):
     return p
 
 
+def trailing_pad(reverb):
+    """Seconds of padding after the trimmed speech: longer for the hall, so that its tail fits."""
+    return PAD[1] + (HALL_EXTRA_PAD if reverb == "hall" else 0.0)
+
+
 def synth(job):
     u, out_flac = job
     with tempfile.TemporaryDirectory(prefix="tiny-cmn.") as tmp:
@@ -182,7 +187,7 @@ def synth(job):
         raw = os.path.join(tmp, "speech.f32")
         pcm = os.path.join(tmp, "final.wav")
         voice = f"{BASE_VOICE}+{u['variant']}"
-        pad_end = PAD[1] + (HALL_EXTRA_PAD if u["reverb"] == "hall" else 0.0)
+        pad_end = trailing_pad(u["reverb"])
         run(["espeak-ng", "-v", voice, "-s", str(u["speed"]), "-p", str(u["pitch"]), "-w", tts,
              u["text"]])
         # trim espeak's leading/trailing silence, pad, optional reverb, 16 kHz mono float

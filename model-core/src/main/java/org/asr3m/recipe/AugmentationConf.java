@@ -7,13 +7,15 @@ import org.asr3m.features.AudioFileList;
 import org.asr3m.features.ColouredNoise;
 import org.asr3m.features.NoiseAugment;
 import org.asr3m.features.NoiseFiles;
+import org.asr3m.features.PadAugment;
 import org.asr3m.features.ReverbAugment;
 import org.asr3m.features.RirFiles;
 import org.asr3m.features.SyntheticRir;
 import org.asr3m.io.InputException;
 
 /**
- * Reads {@code dataset_conf.noise_aug} and {@code dataset_conf.reverb_aug} (absent = off):
+ * Reads {@code dataset_conf.noise_aug}, {@code dataset_conf.reverb_aug} and {@code dataset_conf.pad_aug}
+ * (absent = off):
  *
  * <pre>
  * noise_aug:
@@ -34,6 +36,10 @@ import org.asr3m.io.InputException;
  *   hf_rt60_ratio_max: 1
  *   rir_list: rirs/list
  *   max_cached_seconds: 600
+ * pad_aug:               # silence before and after the speech, before reverb and noise
+ *   prob: 0.5
+ *   lead_max: 0.3        # s, drawn uniformly from 0
+ *   trail_max: 0.5
  * </pre>
  */
 final class AugmentationConf {
@@ -114,6 +120,22 @@ final class AugmentationConf {
     }
     r.finish();
     return aug;
+  }
+
+  static PadAugment pad(YamlSection ds) {
+    if (!ds.has("pad_aug")) {
+      ds.section("pad_aug").finish();
+      return null;
+    }
+    YamlSection p = ds.section("pad_aug");
+    float prob = p.number("prob", 1.0, 0, 1);
+    float lead = p.number("lead_max", 0, 0, PadAugment.MAX_SECONDS);
+    float trail = p.number("trail_max", 0, 0, PadAugment.MAX_SECONDS);
+    p.finish();
+    if (lead == 0 && trail == 0) {
+      throw p.error("lead_max and trail_max are both 0 (no pad); give at least one, or remove pad_aug");
+    }
+    return new PadAugment(prob, lead, trail);
   }
 
   /** The list, resolved against the recipe's directory; its own errors are reported under the recipe key. */

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.asr3m.features.FbankOptions;
 import org.asr3m.features.NoiseAugment;
+import org.asr3m.features.PadAugment;
 import org.asr3m.features.ReverbAugment;
 import org.asr3m.features.SpecAugment;
 import org.asr3m.io.InputException;
@@ -76,10 +77,12 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
    *
    * @param noiseAug on-the-fly additive noise ({@code noise_aug}), or null for none
    * @param reverbAug on-the-fly reverberation ({@code reverb_aug}), or null for none
+   * @param padAug on-the-fly silence before and after the speech ({@code pad_aug}), or null for none
    */
   public record DataConf(FbankOptions fbank, boolean speedPerturb, SpecAugment specAugment, int minFrames,
       int maxFrames, int minTokens, int maxTokens, int maxFramesInBatch, int sortBufferSize, boolean shuffle,
-      NoiseAugment noiseAug, ReverbAugment reverbAug, int shuffleSize, int numWorkers, int prefetch) {}
+      NoiseAugment noiseAug, ReverbAugment reverbAug, PadAugment padAug, int shuffleSize, int numWorkers,
+      int prefetch) {}
 
   /**
    * Optimiser and loop settings (Adam with WeNet's warmup schedule).
@@ -327,9 +330,10 @@ public record Recipe(Path file, int outputDim, EncoderConfig encoder, String dec
     ds.bool("sort", true);
     NoiseAugment noise = AugmentationConf.noise(ds, file);
     ReverbAugment reverb = AugmentationConf.reverb(ds, file);
+    PadAugment pad = AugmentationConf.pad(ds);
     ds.finish();
     return new DataConf(fbank, speed, aug, minFrames, maxFrames, minTokens, maxTokens, maxFramesInBatch, sortBuffer,
-        shuffle, noise, reverb, shuffleSize, numWorkers, prefetch);
+        shuffle, noise, reverb, pad, shuffleSize, numWorkers, prefetch);
   }
 
   private static TrainConf parseTrain(YamlSection y) {

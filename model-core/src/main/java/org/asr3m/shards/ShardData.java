@@ -29,7 +29,8 @@ public record ShardData(List<String> shards, ShardStream stream, UnkCounter unkn
     Recipe.DataConf conf = recipe.data();
     Augmentation aug = new Augmentation(ShardStream.audioOptions(), training ? conf.fbank() : conf.fbank().withDither(0),
         training && conf.speedPerturb() ? SpeedPerturb.DEFAULT : null, training ? conf.specAugment() : null,
-        training ? conf.noiseAug() : null, training ? conf.reverbAug() : null, recipe.train().seed());
+        training ? conf.noiseAug() : null, training ? conf.reverbAug() : null, training ? conf.padAug() : null,
+        recipe.train().seed());
     LengthFilter filter = training
         ? new LengthFilter(conf.minFrames(), conf.maxFrames(), conf.minTokens(), conf.maxTokens())
         : new LengthFilter(7, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);

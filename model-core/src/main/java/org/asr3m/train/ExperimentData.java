@@ -48,7 +48,8 @@ public record ExperimentData(TrainingData data, Trainer.BatchPlan plan, List<Inp
     TrainingData everything = new TrainingData(all, AudioOptions.MONO_16K, fbank,
         training && conf.speedPerturb() ? org.asr3m.features.SpeedPerturb.DEFAULT : null,
         training ? conf.specAugment() : null, recipe.train().seed())
-        .withAugmentation(training ? conf.noiseAug() : null, training ? conf.reverbAug() : null);
+        .withAugmentation(training ? conf.noiseAug() : null, training ? conf.reverbAug() : null,
+            training ? conf.padAug() : null);
     List<String> ids = new ArrayList<>();
     int[] frames = new int[all.size()];
     int[] tokens = new int[all.size()];

@@ -8,6 +8,7 @@ import org.asr3m.audio.AudioOptions;
 import org.asr3m.features.FbankOptions;
 import org.asr3m.features.FeatureExtractor;
 import org.asr3m.features.NoiseAugment;
+import org.asr3m.features.PadAugment;
 import org.asr3m.features.ReverbAugment;
 import org.asr3m.features.SpecAugment;
 import org.asr3m.features.SpeedPerturb;
@@ -28,7 +29,7 @@ public final class TrainingData {
    */
   public TrainingData(List<Example> examples, AudioOptions audioOptions, FbankOptions fbank, SpeedPerturb speed,
       SpecAugment specAugment, long seed) {
-    this(examples, new Augmentation(audioOptions, fbank, speed, specAugment, null, null, seed));
+    this(examples, new Augmentation(audioOptions, fbank, speed, specAugment, null, null, null, seed));
   }
 
   private TrainingData(List<Example> examples, Augmentation augmentation) {
@@ -37,13 +38,13 @@ public final class TrainingData {
   }
 
   /**
-   * The same examples with on-the-fly reverberation and/or additive noise (either may be null), applied
-   * after speed perturbation; they draw from the same per-(seed, epoch, utterance) generator.
+   * The same examples with on-the-fly silence pads, reverberation and/or additive noise (any may be
+   * null), applied after speed perturbation; they draw from the same per-(seed, epoch, utterance) generator.
    */
-  public TrainingData withAugmentation(NoiseAugment noise, ReverbAugment reverb) {
+  public TrainingData withAugmentation(NoiseAugment noise, ReverbAugment reverb, PadAugment pad) {
     Augmentation a = augmentation;
     return new TrainingData(examples, new Augmentation(a.audioOptions(), a.fbank(), a.speed(), a.specAugment(), noise,
-        reverb, a.seed()));
+        reverb, pad, a.seed()));
   }
 
   /** The examples at {@code indices}. */

@@ -28,6 +28,22 @@ class AugmentationConfTest {
     Recipe.DataConf d = read("dataset_conf:\n  speed_perturb: true\n").data();
     assertThat(d.noiseAug()).isNull();
     assertThat(d.reverbAug()).isNull();
+    assertThat(d.padAug()).isNull();
+  }
+
+  @Test
+  void silencePads() throws Exception {
+    Recipe.DataConf d = read("dataset_conf:\n  pad_aug: {prob: 0.5, lead_max: 0.3, trail_max: 0.5}\n").data();
+    assertThat(d.padAug().probability()).isEqualTo(0.5);
+    assertThat(d.padAug().maxLeadSeconds()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(d.padAug().maxTrailSeconds()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(read("dataset_conf:\n  pad_aug: {trail_max: 0.4}\n").data().padAug().maxLeadSeconds()).isZero();
+    assertThatThrownBy(() -> read("dataset_conf:\n  pad_aug:\n    prob: 1\n"))
+        .hasMessageContaining("r.yaml:").hasMessageContaining("dataset_conf.pad_aug: lead_max and trail_max are both 0");
+    assertThatThrownBy(() -> read("dataset_conf:\n  pad_aug:\n    trail_max: 7\n"))
+        .hasMessageContaining("r.yaml:3").hasMessageContaining("dataset_conf.pad_aug.trail_max: must be between");
+    assertThatThrownBy(() -> read("dataset_conf:\n  pad_aug:\n    trail: 0.3\n"))
+        .hasMessageContaining("r.yaml:3").hasMessageContaining("dataset_conf.pad_aug.trail: unknown key");
   }
 
   @Test

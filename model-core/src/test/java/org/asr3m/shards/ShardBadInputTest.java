@@ -175,7 +175,7 @@ class ShardBadInputTest {
   }
 
   static Augmentation augmentation() {
-    return new Augmentation(ShardStream.audioOptions(), FbankOptions.WENET, null, null, null, null, 1);
+    return new Augmentation(ShardStream.audioOptions(), FbankOptions.WENET, null, null, null, null, null, 1);
   }
 
   private static ShardStream stream(Path list, ShardSource source) {

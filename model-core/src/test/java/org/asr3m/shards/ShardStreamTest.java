@@ -39,7 +39,7 @@ class ShardStreamTest {
 
   private static ShardStream stream(LoaderSettings settings) {
     Augmentation aug = new Augmentation(ShardStream.audioOptions(), FbankOptions.WENET.withDither(1.0),
-        SpeedPerturb.DEFAULT, new SpecAugment(2, 10, 2, 20), null, null, 42);
+        SpeedPerturb.DEFAULT, new SpecAugment(2, 10, 2, 20), null, null, null, 42);
     return new ShardStream(shards, new ShardReader(new UrlShardSource(), 0, 1), ShardBadInputTest.units(),
         new UnkCounter(), aug, new LengthFilter(10, 2000, 1, 100), settings);
   }
