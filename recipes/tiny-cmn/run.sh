@@ -2,7 +2,7 @@
 # The whole pipeline on the shipped synthetic corpus, with the asr3m CLI only (needs just a JDK):
 #   0 units  1 global CMVN  2 train (+ average of the best epochs)  3 decode dev/test  4 CER
 # Usage (from anywhere):
-#   bash recipes/tiny-cmn/run.sh                          # full run, 40 epochs (about 29 min on 2 quiet cores)
+#   bash recipes/tiny-cmn/run.sh                          # full run, 40 epochs (about 30 min on 2 cores)
 #   max_epochs=2 bash recipes/tiny-cmn/run.sh             # quick look
 #   stage=3 bash recipes/tiny-cmn/run.sh                  # only decode + score an existing run
 #   recipe=recipes/tiny-cmn/conformer.yaml exp=exp/x bash recipes/tiny-cmn/run.sh

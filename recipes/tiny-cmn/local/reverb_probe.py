@@ -43,6 +43,7 @@ def main():
     a = ap.parse_args()
     root = os.path.abspath(a.root)
     sentences = corpus.read_sentences(os.path.join(root, "local", "sentences.txt"))
+    # the committed corpus's sizes (make_corpus.sh's defaults); checked against its files below
     utts = [u for u in corpus.plan(sentences, 100, 200) if u["split"] == a.split
             and (a.only_reverb is None or u["reverb"] == a.only_reverb)]
     committed = os.path.join(root, "data", a.split, "text")
