@@ -46,11 +46,10 @@ final class AugmentationConf {
   private AugmentationConf() {}
 
   static NoiseAugment noise(YamlSection ds, Path recipe) {
-    if (!ds.has("noise_aug")) {
-      ds.section("noise_aug").finish();
+    YamlSection n = optional(ds, "noise_aug");
+    if (n == null) {
       return null;
     }
-    YamlSection n = ds.section("noise_aug");
     float prob = n.number("prob", 1.0, 0, 1);
     float min = n.number("snr_min", 5, -30, 100);
     float max = n.number("snr_max", 20, -30, 100);
@@ -80,11 +79,10 @@ final class AugmentationConf {
   }
 
   static ReverbAugment reverb(YamlSection ds, Path recipe) {
-    if (!ds.has("reverb_aug")) {
-      ds.section("reverb_aug").finish();
+    YamlSection r = optional(ds, "reverb_aug");
+    if (r == null) {
       return null;
     }
-    YamlSection r = ds.section("reverb_aug");
     float prob = r.number("prob", 1.0, 0, 1);
     String list = r.text("rir_list", null);
     long cache = Math.round(r.number("max_cached_seconds", 600, 0, 1e6) * (double) AudioFileList.RATE);
@@ -123,11 +121,10 @@ final class AugmentationConf {
   }
 
   static PadAugment pad(YamlSection ds) {
-    if (!ds.has("pad_aug")) {
-      ds.section("pad_aug").finish();
+    YamlSection p = optional(ds, "pad_aug");
+    if (p == null) {
       return null;
     }
-    YamlSection p = ds.section("pad_aug");
     float prob = p.number("prob", 1.0, 0, 1);
     float lead = p.number("lead_max", 0, 0, PadAugment.MAX_SECONDS);
     float trail = p.number("trail_max", 0, 0, PadAugment.MAX_SECONDS);
@@ -136,6 +133,12 @@ final class AugmentationConf {
       throw p.error("lead_max and trail_max are both 0 (no pad); give at least one, or remove pad_aug");
     }
     return new PadAugment(prob, lead, trail);
+  }
+
+  /** The section {@code key}, or null when the recipe leaves it out (the key still counts as known). */
+  private static YamlSection optional(YamlSection ds, String key) {
+    YamlSection s = ds.section(key);
+    return ds.has(key) ? s : null;
   }
 
   /** The list, resolved against the recipe's directory; its own errors are reported under the recipe key. */
