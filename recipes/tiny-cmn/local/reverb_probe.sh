@@ -23,20 +23,25 @@ jar=${jar:-model-core/target/asr3m.jar}
 asr3m() { java -jar "$jar" "$@"; }
 . recipes/common/stages.sh
 root=recipes/tiny-cmn
-# sox reverb: reverberance HF-damping room-scale stereo-depth pre-delay wet-gain
-hall="65 30 90 100 25 -1"
+# the corpus's own rooms (synth_corpus.py), so that the probe follows them if they change
+reverb_of() { (cd $root/local && python3 -c "import synth_corpus as c; print(' '.join(c.REVERBS['$1']))"); }
+room=$(reverb_of room)
+hall=$(reverb_of hall)
+# sox reverb [reverberance HF-damping room-scale stereo-depth pre-delay wet-gain]: the hall with
+# parameter $1 (0-based) set to $2
+hall_with() { local a; read -r -a a <<< "$hall"; a[$(($1 + 1))]=$2; echo "${a[*]}"; }
 dev_sets="dry room hall hall-hf0 hall-hf100 hall-rev30 hall-scale30 hall-pre0 hall-mono hall-wet6"
 if [ ! -f "$out/data/dev/hall-wet6/wav.scp" ]; then
   python3 $root/local/reverb_probe.py $root "$out/data/dev" --split dev \
-    dry=dry room="reverb 25 50 30 100 0 -2" hall="reverb $hall" \
-    hall-hf0="reverb 65 0 90 100 25 -1" hall-hf100="reverb 65 100 90 100 25 -1" \
-    hall-rev30="reverb 30 30 90 100 25 -1" hall-scale30="reverb 65 30 30 100 25 -1" \
-    hall-pre0="reverb 65 30 90 100 0 -1" hall-mono="reverb 65 30 90 0 25 -1" \
-    hall-wet6="reverb 65 30 90 100 25 -6"
+    dry=dry room="$room" hall="$hall" \
+    hall-hf0="$(hall_with 1 0)" hall-hf100="$(hall_with 1 100)" \
+    hall-rev30="$(hall_with 0 30)" hall-scale30="$(hall_with 2 30)" \
+    hall-pre0="$(hall_with 4 0)" hall-mono="$(hall_with 3 0)" \
+    hall-wet6="$(hall_with 5 -6)"
 fi
 if [ ! -f "$out/data/test-hall-half/dry-short/wav.scp" ]; then
   python3 $root/local/reverb_probe.py $root "$out/data/test-hall-half" --split test --only-reverb hall \
-    dry=dry hall="reverb $hall"
+    dry=dry hall="$hall"
   python3 $root/local/reverb_probe.py $root "$out/data/test-hall-half" --split test --only-reverb hall --short-pad \
     dry-short=dry
 fi
@@ -44,7 +49,7 @@ if [ ! -f "$out/data/test-dry-half/hall/wav.scp" ]; then
   python3 $root/local/reverb_probe.py $root "$out/data/test-dry-half" --split test --only-reverb dry --short-pad \
     dry-short=dry
   python3 $root/local/reverb_probe.py $root "$out/data/test-dry-half" --split test --only-reverb dry \
-    dry=dry hall="reverb $hall"
+    dry=dry hall="$hall"
 fi
 dec="$out/decode/$(echo "$ckpt" | tr '/' '_')"
 decode_sets "$ckpt" "$dec/dev" "$out/data/dev" "$dev_sets" "$modes"
@@ -53,7 +58,7 @@ for half in test-hall-half test-dry-half; do
   decode_sets "$ckpt" "$dec/$half" "$out/data/$half" "$test_sets" "$modes"
 done
 echo "CER % of $ckpt. dev: all 100 dev utterances under each reverb. test-hall-half / test-dry-half: the"
-echo "100 test utterances that have the hall (sox reverb $hall) / no reverb in the corpus, each spoken"
+echo "100 test utterances that have the hall (sox $hall) / no reverb in the corpus, each spoken"
 echo "dry with the dry utterances' 0.2 s trailing pad (dry-short), dry with the hall's 0.45 s (dry), and"
 echo "with the hall and its 0.45 s (hall); each half's corpus audio is one of these, byte for byte"
 echo
