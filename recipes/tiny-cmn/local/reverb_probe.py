@@ -42,6 +42,10 @@ def main():
     ap.add_argument("variants", nargs="+", metavar="NAME=SPEC")
     a = ap.parse_args()
     root = os.path.abspath(a.root)
+    for need in (os.path.join(root, "local", "sentences.txt"), os.path.join(root, "data", a.split, "text")):
+        if not os.path.isfile(need):
+            sys.exit(f"reverb_probe.py: {need} not found: ROOT must be the tiny-cmn corpus directory"
+                     f" (recipes/tiny-cmn), got {a.root}")
     sentences = corpus.read_sentences(os.path.join(root, "local", "sentences.txt"))
     # the committed corpus's sizes (make_corpus.sh's defaults); checked against its files below
     utts = [u for u in corpus.plan(sentences, 100, 200) if u["split"] == a.split
