@@ -42,15 +42,16 @@ def main():
     ap.add_argument("variants", nargs="+", metavar="NAME=SPEC")
     a = ap.parse_args()
     root = os.path.abspath(a.root)
-    for need in (os.path.join(root, "local", "sentences.txt"), os.path.join(root, "data", a.split, "text")):
+    sentence_file = os.path.join(root, "local", "sentences.txt")
+    committed = os.path.join(root, "data", a.split, "text")
+    for need in (sentence_file, committed):
         if not os.path.isfile(need):
             sys.exit(f"reverb_probe.py: {need} not found: ROOT must be the tiny-cmn corpus directory"
                      f" (recipes/tiny-cmn), got {a.root}")
-    sentences = corpus.read_sentences(os.path.join(root, "local", "sentences.txt"))
+    sentences = corpus.read_sentences(sentence_file)
     # the committed corpus's sizes (make_corpus.sh's defaults); checked against its files below
     utts = [u for u in corpus.plan(sentences, 100, 200) if u["split"] == a.split
             and (a.only_reverb is None or u["reverb"] == a.only_reverb)]
-    committed = os.path.join(root, "data", a.split, "text")
     with open(committed, encoding="utf-8") as f:
         ids = {line.split(maxsplit=1)[0] for line in f if line.strip()}
     if not {u["uttid"] for u in utts} <= ids:
