@@ -31,4 +31,8 @@ grep -vxFf "$root/local/sentences.txt" "$tmp/grammar.txt" > "$tmp/new.txt"
 [ "$(wc -l < "$tmp/sentences.txt")" -eq $((base + extra)) ] || { echo "make_large.sh: the grammar gave fewer than $extra new sentences" >&2; exit 1; }
 rm -rf "$root/audio/large" "$root/data/train_large"
 "$python" "$local_dir/synth_corpus.py" "$root" --large "$tmp/sentences.txt"
-echo "audio/large: $(du -sb "$root/audio/large" | cut -f1) bytes" >&2
+# the files' bytes and a digest of their contents, to compare regenerations (du -sb would add the
+# directory's own size, which depends on the file system and on what the directory held before)
+flac_bytes=$(find "$root/audio/large" -type f -name '*.flac' -printf '%s\n' | awk '{s += $1} END {print s}')
+digest=$(cd "$root/audio/large" && find . -type f -name '*.flac' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+echo "audio/large: $flac_bytes bytes of FLAC, content digest $digest" >&2

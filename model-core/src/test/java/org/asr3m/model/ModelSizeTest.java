@@ -37,6 +37,27 @@ class ModelSizeTest {
   }
 
   /**
+   * tiny-cmn's conformer_wide.yaml is the dense baseline at the MoE models' compute per frame (their
+   * embedding network included): within 2 % of conformer_moe.yaml and 3m.yaml, where conformer.yaml
+   * is a third below them.
+   */
+  @Test
+  void tinyCmnWideConformerMatchesTheMoeModelsCompute() {
+    long wide = tinyCmnFlops("conformer_wide");
+    for (String moe : new String[] {"conformer_moe", "3m"}) {
+      long m = tinyCmnFlops(moe);
+      assertThat(Math.abs(wide - m) / (double) m).as("%s %d vs conformer_wide %d", moe, m, wide)
+          .isLessThanOrEqualTo(0.02);
+    }
+    assertThat(tinyCmnFlops("conformer")).isLessThan(wide * 7 / 10);
+  }
+
+  private static long tinyCmnFlops(String recipe) {
+    return ModelSize.flopsPerSecond(new AsrModel(Recipe.read(Path.of("../recipes/tiny-cmn/" + recipe + ".yaml"))
+        .withVocab(383)));
+  }
+
+  /**
    * Table 3's MoE rows: `asr3m params` on the table3 recipes within 3 % of the paper's counts, and the
    * same compute whatever the number of experts.
    */
