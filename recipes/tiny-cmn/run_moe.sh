@@ -51,11 +51,20 @@ if [ ! -f "$jar" ]; then
 fi
 asr3m() { java -jar "$jar" "$@"; }
 . recipes/common/stages.sh
-train() { # name recipe epochs [extra args]
+# train NAME RECIPE EPOCHS [extra args]: with lanes=2 its output goes to $exp/NAME.log (two
+# trainings' progress lines would interleave), and a failure prints the log's end
+train() {
   local name=$1 recipe=$2 n=$3
   shift 3
-  asr3m train --recipe "$recipe" --train-data "$data/$train_set" --dev-data "$data/dev" --exp "$exp/$name" \
-    --units "$exp/units.txt" --cmvn "$exp/global_cmvn" --max-epochs "$n" "$@"
+  local cmd=(asr3m train --recipe "$recipe" --train-data "$data/$train_set" --dev-data "$data/dev" --exp "$exp/$name"
+    --units "$exp/units.txt" --cmvn "$exp/global_cmvn" --max-epochs "$n" "$@")
+  if [ "$lanes" = 1 ]; then
+    "${cmd[@]}"
+    return
+  fi
+  echo "  $name: output in $exp/$name.log"
+  "${cmd[@]}" > "$exp/$name.log" 2>&1 || { echo "run_moe.sh: $name failed; the end of $exp/$name.log:" >&2
+    tail -n 20 "$exp/$name.log" >&2; return 1; }
 }
 # run_stages N:FUNCTION...: the functions whose stage N lies within stage..stop_stage, in order;
 # with lanes=2 two at a time (the next starts when either finishes), each with one intra-op thread.
@@ -84,18 +93,6 @@ run_stages() {
   done
   [ "$failed" = 0 ] || { echo "run_moe.sh: a training failed (see the logs named above)" >&2; exit 1; }
 }
-# in a lane the output goes to $exp/<name>.log (two trainings' progress lines would interleave)
-lane_log() { # name: runs the rest of the command line, its output to $exp/name.log when lanes=2
-  local name=$1
-  shift
-  if [ "$lanes" = 2 ]; then
-    echo "  $name: output in $exp/$name.log"
-    "$@" > "$exp/$name.log" 2>&1 || { echo "run_moe.sh: $name failed; the end of $exp/$name.log:" >&2
-      tail -n 20 "$exp/$name.log" >&2; return 1; }
-  else
-    "$@"
-  fi
-}
 mkdir -p "$exp"
 
 if [ "$stage" -le 1 ]; then
@@ -105,24 +102,24 @@ fi
 base="$exp/conformer/epoch_$((half - 1))"
 stage2() {
   echo "stage 2: dense Conformer, $epochs epochs"
-  lane_log conformer train conformer "$conf/conformer.yaml" "$epochs"
+  train conformer "$conf/conformer.yaml" "$epochs"
 }
 stage2w() {
   echo "stage 2: dense Conformer at the MoE models' compute (conformer_wide.yaml), $epochs epochs"
-  lane_log conformer_wide train conformer_wide "$conf/conformer_wide.yaml" "$epochs"
+  train conformer_wide "$conf/conformer_wide.yaml" "$epochs"
 }
 stage3() {
   echo "stage 3: embedding network, CTC pretraining, $emb_epochs epochs"
-  lane_log embedding_net train embedding_net "$conf/embedding_net.yaml" "$emb_epochs"
+  train embedding_net "$conf/embedding_net.yaml" "$emb_epochs"
 }
 stage4() {
   echo "stage 4: Conformer-MoE from $base, $((epochs - half)) epochs"
-  lane_log conformer_moe train conformer_moe "$conf/conformer_moe.yaml" "$((epochs - half))" \
+  train conformer_moe "$conf/conformer_moe.yaml" "$((epochs - half))" \
     --init-from "$base" --init-embedding "$exp/embedding_net/final"
 }
 stage5() {
   echo "stage 5: 3M from $base, $((epochs - half)) epochs"
-  lane_log 3m train 3m "$conf/3m.yaml" "$((epochs - half))" --init-from "$base" --init-embedding "$exp/embedding_net/final"
+  train 3m "$conf/3m.yaml" "$((epochs - half))" --init-from "$base" --init-embedding "$exp/embedding_net/final"
 }
 if [ "$wide" = 1 ]; then
   run_stages 2:stage2w 2:stage2 3:stage3  # the longest first: with two lanes it sets the pace

@@ -34,6 +34,19 @@ class RecipeTest {
     assertThat(Recipe.read(Path.of("../recipes/tiny-cmn/conformer.yaml")).encoder().numBlocks()).isEqualTo(4);
   }
 
+  /**
+   * tiny-cmn's conformer_wide.yaml is conformer.yaml but for the encoder's FFN width, so that the
+   * capacity comparison changes one thing: a setting changed in one and not the other fails here.
+   */
+  @Test
+  void tinyCmnWideConformerDiffersFromConformerOnlyInItsFfnWidth() throws Exception {
+    String dense = Files.readString(Path.of("../recipes/tiny-cmn/conformer.yaml"));
+    String wide = Files.readString(Path.of("../recipes/tiny-cmn/conformer_wide.yaml"));
+    assertThat(Recipe.read(Path.of("../recipes/tiny-cmn/conformer_wide.yaml")).encoder().linearUnits()).isEqualTo(1152);
+    assertThat(org.asr3m.pipeline.StageRecipes.canonical(wide.replaceFirst("linear_units: 1152", "linear_units: 576")))
+        .isEqualTo(org.asr3m.pipeline.StageRecipes.canonical(dense));
+  }
+
   /** Every shipped recipe parses and builds (weights not allocated), with the model family it names. */
   @Test
   void everyShippedRecipeBuilds() throws Exception {
