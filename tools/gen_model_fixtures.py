@@ -33,7 +33,9 @@ CTC_WEIGHT, LSM, REVERSE = 0.3, 0.1, 0.3
 CTC_DROPOUT = 0.0
 # parameters whose gradient of the joint loss is stored, one per kind of module on the path
 GRAD_CHECKED = ["encoder.embed.conv.0.weight", "encoder.encoders.0.self_attn.pos_bias_u",
-                "encoder.encoders.0.conv_module.depthwise_conv.weight", "encoder.encoders.1.feed_forward.w_1.weight",
+                "encoder.encoders.0.conv_module.depthwise_conv.weight",
+                "encoder.encoders.0.conv_module.pointwise_conv1.weight",
+                "encoder.encoders.0.conv_module.pointwise_conv2.weight", "encoder.encoders.1.feed_forward.w_1.weight",
                 "decoder.left_decoder.embed.0.weight", "decoder.right_decoder.decoders.0.src_attn.linear_q.weight",
                 "ctc.ctc_lo.weight"]
 

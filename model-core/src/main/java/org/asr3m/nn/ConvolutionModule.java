@@ -43,20 +43,22 @@ public final class ConvolutionModule extends Layer {
   }
 
   /**
+   * @param x (B, T, C)
    * @param keepPad (B, 1, T) 1 for real frames and 0 for padding in x's type ({@link EncoderContext#keepPad}),
    *     or null when every frame is real
    */
   public NDArray forward(ParameterStore ps, NDArray x, NDArray keepPad, boolean training) {
-    NDArray h = glu(ps, zeroPadding(x.transpose(0, 2, 1), keepPad), training); // (B, C, T)
+    NDArray keep = keepPad == null ? null : keepPad.transpose(0, 2, 1); // (B, T, 1)
+    NDArray h = glu(ps, zeroPadding(x, keep), training).transpose(0, 2, 1); // (B, C, T) for the depthwise conv
     if (causal) {
       h = NDArrays.concat(new NDList(leftZeros(h), h), 2);
     }
-    return zeroPadding(afterGlu(ps, h, training), keepPad).transpose(0, 2, 1);
+    return zeroPadding(afterGlu(ps, h, training), keep);
   }
 
   /** One broadcasting product instead of where's explicit broadcasts (the frames are finite). */
-  private static NDArray zeroPadding(NDArray h, NDArray keepPad) {
-    return keepPad == null ? h : h.mul(keepPad);
+  private static NDArray zeroPadding(NDArray h, NDArray keep) {
+    return keep == null ? h : h.mul(keep);
   }
 
   /**
@@ -65,23 +67,24 @@ public final class ConvolutionModule extends Layer {
    * full-utterance one; a symmetric kernel cannot see the next chunk and pads it with zeros, as
    * WeNet does.
    *
-   * @param x (1, C, D) the chunk
-   * @param cache (1, D, k − 1) from the previous chunk, or null at the start
-   * @return the output (1, C, D) and the cache for the next chunk (null when not causal)
+   * @param x (1, D, C) the chunk of D frames
+   * @param cache (1, C, k − 1) from the previous chunk, or null at the start
+   * @return the output (1, D, C) and the cache for the next chunk (null when not causal)
    */
   public NDList forwardChunk(ParameterStore ps, NDArray x, NDArray cache) {
-    NDArray h = glu(ps, x.transpose(0, 2, 1), false);
+    NDArray h = glu(ps, x, false).transpose(0, 2, 1);
     NDArray next = null;
     if (causal && kernel > 1) {
       h = NDArrays.concat(new NDList(cache != null ? cache : leftZeros(h), h), 2);
       long t = h.getShape().get(2);
       next = h.get(":, :, {}:", t - (kernel - 1));
     }
-    return new NDList(afterGlu(ps, h, false).transpose(0, 2, 1), next);
+    return new NDList(afterGlu(ps, h, false), next);
   }
 
-  private NDArray glu(ParameterStore ps, NDArray h, boolean training) {
-    NDList halves = pointwise1.forward(ps, h, training).split(2, 1);
+  /** Pointwise conv to 2C and GLU, in (B, T, C) layout. */
+  private NDArray glu(ParameterStore ps, NDArray x, boolean training) {
+    NDList halves = pointwise1.pointwise(ps, x, training).split(2, 2);
     return halves.get(0).mul(Activation.sigmoid(halves.get(1)));
   }
 
@@ -90,15 +93,18 @@ public final class ConvolutionModule extends Layer {
         h.getDataType(), h.getDevice());
   }
 
-  /** Depthwise convolution (input already padded when causal) → norm → Swish → pointwise, (B, C, T). */
+  /**
+   * Depthwise convolution of h (B, C, T), input already padded when causal → norm → Swish →
+   * pointwise, returned as (B, T, C).
+   */
   private NDArray afterGlu(ParameterStore ps, NDArray h, boolean training) {
     h = depthwise.forward(ps, h, training);
     if (layerNorm) {
-      h = ((Norm) norm).forward(ps, h.transpose(0, 2, 1), training).transpose(0, 2, 1);
+      h = ((Norm) norm).forward(ps, h.transpose(0, 2, 1), training);
     } else {
-      h = ((BatchNorm1d) norm).forward(ps, h, training);
+      h = ((BatchNorm1d) norm).forward(ps, h, training).transpose(0, 2, 1);
     }
-    return pointwise2.forward(ps, Ops.swish(h), training);
+    return pointwise2.pointwise(ps, Ops.swish(h), training);
   }
 
   @Override

@@ -124,7 +124,7 @@ class ModelReferenceTest {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(7);
+    assertThat(checked).isEqualTo(9);
   }
 
   @Test
