@@ -68,20 +68,20 @@ public final class Asr3m {
     PrintWriter err = cmd.getErr();
     var advice = OutOfMemoryAdvice.of(e);
     if (advice.isPresent()) {
-      return outOfMemory(err, cmd.getCommandName(), advice.get());
+      return outOfMemory(err, cmd.getCommandSpec().qualifiedName(), advice.get());
     }
     var natives = NativeLibraryAdvice.of(e);
     if (natives.isPresent()) {
-      err.println("asr3m " + cmd.getCommandName() + ": error: " + natives.get());
+      err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + natives.get());
       err.flush();
       return 1;
     }
     if (e instanceof InputException || e instanceof IllegalArgumentException) {
-      err.println("asr3m " + cmd.getCommandName() + ": error: " + e.getMessage());
+      err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
       err.flush();
       return EXIT_BAD_INPUT;
     }
-    err.println("asr3m " + cmd.getCommandName() + ": internal error: " + e);
+    err.println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e);
     e.printStackTrace(err);
     err.flush();
     return 1;
@@ -89,21 +89,24 @@ public final class Asr3m {
 
   /** Running out of memory is a setting to change, not a bug: say which one, without a stack trace. */
   private static int outOfMemory(PrintWriter err, String command, OutOfMemoryAdvice.Advice advice) {
-    err.println("asr3m " + command + ": error: " + advice.message());
+    err.println(command + ": error: " + advice.message());
     err.flush();
     return EXIT_OUT_OF_MEMORY;
   }
 
-  /** The subcommand that was running (its parse result survives the failure). */
+  /**
+   * The subcommand that was running with its parents, e.g. "asr3m bench decode" (its parse result
+   * survives the failure).
+   */
   private static String commandName(CommandLine cmd) {
     CommandLine.ParseResult pr = cmd.getParseResult();
     if (pr == null) {
-      return cmd.getCommandName();
+      return cmd.getCommandSpec().qualifiedName();
     }
     while (pr.hasSubcommand()) {
       pr = pr.subcommand();
     }
-    return pr.commandSpec().name();
+    return pr.commandSpec().qualifiedName();
   }
 
   static final class Version implements CommandLine.IVersionProvider {
