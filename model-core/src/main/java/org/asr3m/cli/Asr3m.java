@@ -66,22 +66,23 @@ public final class Asr3m {
    */
   private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
+    String name = cmd.getCommandSpec().qualifiedName(); // "asr3m bench decode", not just "decode"
     var advice = OutOfMemoryAdvice.of(e);
     if (advice.isPresent()) {
-      return outOfMemory(err, cmd.getCommandSpec().qualifiedName(), advice.get());
+      return outOfMemory(err, name, advice.get());
     }
     var natives = NativeLibraryAdvice.of(e);
     if (natives.isPresent()) {
-      err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + natives.get());
+      err.println(name + ": error: " + natives.get());
       err.flush();
       return 1;
     }
     if (e instanceof InputException || e instanceof IllegalArgumentException) {
-      err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+      err.println(name + ": error: " + e.getMessage());
       err.flush();
       return EXIT_BAD_INPUT;
     }
-    err.println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e);
+    err.println(name + ": internal error: " + e);
     e.printStackTrace(err);
     err.flush();
     return 1;

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
@@ -71,8 +70,7 @@ public final class Conv extends Layer {
     if (dims != 1 || kernel != 1 || stride != 1 || padding != 0 || groups != 1) {
       throw new IllegalStateException("pointwise() needs a kernel-1 1-D convolution without padding or groups");
     }
-    NDArray w = scoped(value(ps, weight, x, training).reshape(out, in), x);
-    return bias == null ? Linear.linear(x, w).head() : Linear.linear(x, w, value(ps, bias, x, training)).head();
+    return affine(ps, x, scoped(value(ps, weight, x, training).reshape(out, in), x), bias, training);
   }
 
   @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
@@ -45,8 +44,7 @@ public final class Dense extends Layer {
   }
 
   public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-    NDArray w = value(ps, weight, x, training);
-    return bias == null ? Linear.linear(x, w).head() : Linear.linear(x, w, value(ps, bias, x, training)).head();
+    return affine(ps, x, value(ps, weight, x, training), bias, training);
   }
 
   @Override

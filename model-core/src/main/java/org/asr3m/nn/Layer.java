@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 
@@ -43,6 +44,11 @@ public abstract class Layer extends AbstractBlock {
   /** The value of {@code p} on the device of {@code like} (DJL copies parameters per device). */
   protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
     return ps.getValue(p, like.getDevice(), training);
+  }
+
+  /** x Wᵀ + b on the last axis of x (torch.nn.functional.linear), with {@code bias} null for none. */
+  protected static NDArray affine(ParameterStore ps, NDArray x, NDArray w, Parameter bias, boolean training) {
+    return bias == null ? Linear.linear(x, w).head() : Linear.linear(x, w, value(ps, bias, x, training)).head();
   }
 
   /**
