@@ -14,7 +14,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -159,10 +158,9 @@ final class BenchCheckpointCommand implements Callable<Integer> {
       out.printf("built %,d parameters in %.1f s%n", parameters, build);
       out.flush();
       ParameterStore ps = new ParameterStore(m, false);
-      List<Parameter> params = new ArrayList<>(adam.parameters().values());
 
       t0 = System.nanoTime();
-      trainStep(model, adam, params, ps, m, recipe, 1, batch, frames, tokens);
+      trainStep(model, adam, ps, m, recipe, 1, batch, frames, tokens);
       step = seconds(t0);
 
       t0 = System.nanoTime();
@@ -174,7 +172,7 @@ final class BenchCheckpointCommand implements Callable<Integer> {
       out.printf("saved in %.1f s%n", save);
       out.flush();
 
-      float next = trainStep(model, adam, params, ps, m, recipe, 2, batch, frames, tokens);
+      float next = trainStep(model, adam, ps, m, recipe, 2, batch, frames, tokens);
 
       t0 = System.nanoTime();
       a0 = allocated();
@@ -186,7 +184,7 @@ final class BenchCheckpointCommand implements Callable<Integer> {
       out.printf("resumed in %.1f s%n", resume);
       out.flush();
       evalLoss = evalLoss(model, ps, m, recipe, batch, frames, tokens);
-      float again = trainStep(model, adam, params, ps, m, recipe, 2, batch, frames, tokens);
+      float again = trainStep(model, adam, ps, m, recipe, 2, batch, frames, tokens);
       resumeExact = Float.floatToRawIntBits(next) == Float.floatToRawIntBits(again);
     } // the training state is freed here, as a separate decoding process would not have it
 
@@ -214,7 +212,7 @@ final class BenchCheckpointCommand implements Callable<Integer> {
   }
 
   /** One optimiser update on the random batch of {@code seed}; returns its loss. */
-  private static float trainStep(AsrModel model, Adam adam, List<Parameter> params, ParameterStore ps, NDManager m,
+  private static float trainStep(AsrModel model, Adam adam, ParameterStore ps, NDManager m,
       Recipe recipe, int seed, int batch, int frames, int tokens) {
     Engine.getInstance().setRandomSeed(seed); // same batch and dropout masks for the same seed
     try (NDManager bm = m.newSubManager()) {
@@ -225,7 +223,7 @@ final class BenchCheckpointCommand implements Callable<Integer> {
         gc.backward(total);
         loss = total.getFloat();
       }
-      adam.update(1e-4, GradientClipping.scale(GradientClipping.norm(params), recipe.train().gradClip()));
+      adam.update(1e-4, GradientClipping.scale(adam.gradientNorm(), recipe.train().gradClip()));
       return loss;
     }
   }

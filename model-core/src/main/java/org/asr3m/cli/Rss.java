@@ -13,6 +13,12 @@ final class Rss {
     return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
   }
 
+  /** CPU time of all the process's threads so far (JVM and native), in nanoseconds. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   static long kilobytes() {
     return status("VmRSS:");
   }

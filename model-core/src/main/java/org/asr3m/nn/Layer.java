@@ -41,8 +41,12 @@ public abstract class Layer extends AbstractBlock {
     return inputShapes;
   }
 
-  /** The value of {@code p} on the device of {@code like} (DJL copies parameters per device). */
+  /**
+   * The value of {@code p} on the device of {@code like} (DJL copies parameters per device), after
+   * any optimiser update still writing it ({@link ParameterGate}).
+   */
   protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
+    ParameterGate.await(p);
     return ps.getValue(p, like.getDevice(), training);
   }
 

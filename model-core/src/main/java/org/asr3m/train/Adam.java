@@ -25,11 +25,18 @@ public final class Adam {
   private static final int CHUNK = 1 << 18;
 
   private final Map<String, Parameter> params;
+  private final Map<Parameter, String> paths = new java.util.IdentityHashMap<>();
+  private final Map<Parameter, Views> views = new java.util.IdentityHashMap<>();
   private final Map<String, NDArray> mean = new LinkedHashMap<>();
   private final Map<String, NDArray> variance = new LinkedHashMap<>();
   private long step;
   private boolean hostPass = true;
   private long hostSteps;
+  private long overlappedSteps;
+  private boolean overlap;
+  private OverlappedUpdate inFlight;
+  /** The parameters the last forward pass read during an overlapped update, in the order it read them. */
+  private List<Parameter> readOrder = List.of();
 
   /** @param params trainable parameters by path; the moment arrays live in {@code manager} */
   public Adam(Map<String, Parameter> params, NDManager manager) {
@@ -38,6 +45,7 @@ public final class Adam {
       if (e.getValue().requiresGradient()) {
         NDArray w = e.getValue().getArray();
         this.params.put(e.getKey(), e.getValue());
+        paths.put(e.getValue(), e.getKey());
         mean.put(e.getKey(), manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
         variance.put(e.getKey(), manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
       }
@@ -51,6 +59,50 @@ public final class Adam {
 
   public Map<String, Parameter> parameters() {
     return params;
+  }
+
+  /**
+   * With {@code on}, the host pass of each update runs beside the next training step
+   * ({@link OverlappedUpdate}) instead of before {@link #update} returns; callers then
+   * {@link #settle} before reading gradients, moments or parameters other than through a forward
+   * pass. Worth it when the step leaves a core idle ({@link #spareCore}).
+   */
+  public Adam overlapWithNextStep(boolean on) {
+    settle();
+    overlap = on;
+    return this;
+  }
+
+  /** True when libtorch runs fewer intra-op threads than there are cores: a step leaves a core idle. */
+  public static boolean spareCore() {
+    return ai.djl.pytorch.jni.JniUtils.getNumThreads() < Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Finishes an overlapped update still in flight (a no-op otherwise): afterwards every parameter,
+   * moment and gradient holds its value after the last {@link #update}.
+   */
+  public void settle() {
+    if (inFlight != null) {
+      OverlappedUpdate u = inFlight;
+      inFlight = null;
+      readOrder = u.finish();
+    }
+  }
+
+  /**
+   * The joint L2 norm of all gradients ({@link GradientClipping#norm}), after any update still in
+   * flight: with overlapped updates the norm must not read a gradient the update is still zeroing
+   * (a parameter the forward pass did not read, such as an expert no frame was routed to). When
+   * updates overlap (a step leaves a core idle), the per-tensor norms use that core too.
+   */
+  public double gradientNorm() {
+    settle();
+    return GradientClipping.norm(params.values(), overlap);
+  }
+
+  private boolean inHostMemory() {
+    return params.values().stream().allMatch(p -> inHostMemory(p.getArray()));
   }
 
   /**
@@ -78,12 +130,13 @@ public final class Adam {
    * write pass over all of them; a caller that skips the update zeroes them itself.
    */
   public void update(double lr, double gradScale) {
+    settle();
     step++;
     double c1 = 1 - Math.pow(BETA1, step);
     double c2 = Math.sqrt(1 - Math.pow(BETA2, step));
     float stepSize = (float) (lr * c2 / c1);
     float eps = (float) (EPS * c2);
-    if (hostPass && params.values().stream().allMatch(p -> inHostMemory(p.getArray()))) {
+    if (hostPass && inHostMemory()) {
       hostUpdate(stepSize, eps, (float) gradScale);
       hostSteps++;
       return;
@@ -105,6 +158,11 @@ public final class Adam {
     return hostSteps;
   }
 
+  /** Updates whose host pass ran beside the next step. */
+  long overlappedSteps() {
+    return overlappedSteps;
+  }
+
   /** Use the engine's adamUpdate everywhere (tests compare both paths). */
   Adam engineOnly() {
     hostPass = false;
@@ -120,30 +178,98 @@ public final class Adam {
         && a.getDataType() == DataType.FLOAT32 && !a.isSparse() && a.size() < Integer.MAX_VALUE / 4;
   }
 
-  /** The whole update in one pass per element, split into chunks that run on all cores. */
+  /**
+   * The whole update in one pass per element, in chunks: run on all cores now, or handed to an
+   * {@link OverlappedUpdate} in the order the last forward pass read the parameters.
+   */
   private void hostUpdate(float stepSize, float eps, float scale) {
-    List<NDArray> grads = new ArrayList<>();
-    List<Runnable> chunks = new ArrayList<>();
-    try {
-      for (Map.Entry<String, Parameter> e : params.entrySet()) {
-        NDArray w = e.getValue().getArray();
-        NDArray g = w.getGradient();
-        grads.add(g);
-        FloatBuffer wb = view(w);
-        FloatBuffer gb = view(g);
-        FloatBuffer mb = view(mean.get(e.getKey()));
-        FloatBuffer vb = view(variance.get(e.getKey()));
-        int n = wb.capacity();
-        for (int from = 0; from < n; from += CHUNK) {
-          int start = from;
-          int end = Math.min(n, from + CHUNK);
-          chunks.add(() -> step(wb, gb, mb, vb, start, end, stepSize, eps, scale));
-        }
+    List<Parameter> order = writeOrder();
+    List<Gradient> grads = new ArrayList<>(order.size());
+    List<List<Runnable>> pieces = new ArrayList<>(order.size());
+    for (Parameter p : order) {
+      Views h = views(p);
+      Gradient g = new Gradient(h.weight());
+      grads.add(g);
+      int n = h.w().capacity();
+      List<Runnable> chunks = new ArrayList<>();
+      for (int from = 0; from < n; from += CHUNK) {
+        int start = from;
+        int end = Math.min(n, from + CHUNK);
+        chunks.add(() -> step(h.w(), g.buffer(), h.m(), h.v(), start, end, stepSize, eps, scale));
       }
-      chunks.parallelStream().forEach(Runnable::run);
-    } finally {
-      grads.forEach(NDArray::close);
+      pieces.add(chunks);
     }
+    Runnable release = () -> grads.forEach(Gradient::close);
+    if (overlap) {
+      inFlight = new OverlappedUpdate(order, pieces, release);
+      overlappedSteps++;
+      return;
+    }
+    try {
+      pieces.stream().flatMap(List::stream).toList().parallelStream().forEach(Runnable::run);
+    } finally {
+      release.run();
+    }
+  }
+
+  /**
+   * Host views of a parameter and its moments, valid while the parameter keeps the same array:
+   * everything here writes tensors in place ({@link org.asr3m.nn.InPlaceCopy}) except for scalars,
+   * whose views are therefore not kept.
+   */
+  private record Views(NDArray weight, FloatBuffer w, FloatBuffer m, FloatBuffer v) {}
+
+  // 1,311 tensors at 64 experts: taking four views of each every step cost ~15 ms a step
+  private Views views(Parameter p) {
+    NDArray w = p.getArray();
+    Views h = views.get(p);
+    if (h == null || h.weight() != w || w.getShape().dimension() == 0) {
+      h = new Views(w, view(w), view(mean.get(paths.get(p))), view(variance.get(paths.get(p))));
+      views.put(p, h);
+    }
+    return h;
+  }
+
+  /**
+   * A parameter's gradient for one pass. getGradient() hands out a new native handle each call, so
+   * the handle is taken once, by the first piece of the pass that runs (on whichever thread: an
+   * overlapped pass takes it off the training thread), and closed after the pass.
+   */
+  private static final class Gradient {
+    private final NDArray weight;
+    private NDArray handle;
+    private FloatBuffer buffer;
+
+    Gradient(NDArray weight) {
+      this.weight = weight;
+    }
+
+    synchronized FloatBuffer buffer() {
+      if (buffer == null) {
+        handle = weight.getGradient();
+        buffer = view(handle);
+      }
+      return buffer;
+    }
+
+    synchronized void close() {
+      if (handle != null) {
+        handle.close();
+      }
+    }
+  }
+
+  /** The parameters the last forward pass read first, in its order; the others after, as registered. */
+  private List<Parameter> writeOrder() {
+    List<Parameter> order = new ArrayList<>(readOrder);
+    java.util.Set<Parameter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    seen.addAll(readOrder);
+    for (Parameter p : params.values()) {
+      if (!seen.contains(p)) {
+        order.add(p);
+      }
+    }
+    return order;
   }
 
   private static FloatBuffer view(NDArray a) {
@@ -196,6 +322,7 @@ public final class Adam {
 
   /** Moment estimates for a checkpoint: "mean/&lt;path&gt;" and "var/&lt;path&gt;". */
   public Map<String, NDArray> state() {
+    settle();
     Map<String, NDArray> s = new LinkedHashMap<>();
     mean.forEach((k, v) -> s.put("mean/" + k, v));
     variance.forEach((k, v) -> s.put("var/" + k, v));
@@ -209,6 +336,7 @@ public final class Adam {
    * time, so a lazily loading map keeps memory bounded by the largest tensor.
    */
   public void restore(Map<String, float[]> state, long savedStep) {
+    settle();
     for (Map.Entry<String, NDArray> e : state().entrySet()) {
       float[] values = state.get(e.getKey());
       if (values == null) {

@@ -57,10 +57,22 @@ public final class Trainer {
     this.conf = model.recipe().train();
     this.run = run;
     this.listener = listener;
-    this.adam = new Adam(ParameterNames.of(model), manager);
+    // on the CPU with a core to spare, each update runs beside the next step's forward pass
+    this.adam = new Adam(ParameterNames.of(model), manager).overlapWithNextStep(Adam.spareCore());
     this.schedule = new NoamSchedule(conf.lr(), conf.warmupSteps());
     this.scaler = conf.useAmp() ? new LossScaler() : null;
     this.parallel = DataParallel.ofVisibleGpus(manager.getDevice());
+  }
+
+  /** Overrides whether updates overlap the next step (tests run both ways whatever the cores). */
+  Trainer overlapUpdates(boolean on) {
+    adam.overlapWithNextStep(on);
+    return this;
+  }
+
+  /** Updates that ran beside the next step so far. */
+  long overlappedUpdates() {
+    return adam.overlappedSteps();
   }
 
   /** Steps skipped because their fp16 gradients overflowed (0 without use_amp). */
@@ -84,6 +96,14 @@ public final class Trainer {
    * after each epoch. A resumed epoch is reopened and its first {@code batchInEpoch} batches skipped.
    */
   public Path train(BatchSource train, BatchSource dev, Path resumeFrom) throws IOException {
+    try {
+      return trainLoop(train, dev, resumeFrom);
+    } finally {
+      adam.settle(); // the caller may close the model next: no update may still be writing it
+    }
+  }
+
+  private Path trainLoop(BatchSource train, BatchSource dev, Path resumeFrom) throws IOException {
     int startEpoch = 0;
     int skipBatches = 0;
     List<Checkpoint.DevResult> devResults = new ArrayList<>();
@@ -164,7 +184,7 @@ public final class Trainer {
           collector.close();
           collector = null;
           accumulated = 0;
-          double norm = GradientClipping.norm(params);
+          double norm = adam.gradientNorm(); // settles an update in flight first
           double unscale = 1;
           if (scaler != null) {
             // unscale before clipping (GradScaler.unscale_ then clip_grad_norm_); overflow: skip, back off
@@ -208,6 +228,7 @@ public final class Trainer {
         }
         data = batches.summary();
       } finally {
+        adam.settle();
         if (collector != null) {
           collector.close();
           GradientClipping.zero(params, true);
@@ -320,6 +341,7 @@ public final class Trainer {
   }
 
   private void save(Path dir, Checkpoint.State state) throws IOException {
+    adam.settle();
     Checkpoint.save(dir, model, adam, state, run.recipeYaml(), run.unitsFile());
     listener.onCheckpoint(dir);
   }

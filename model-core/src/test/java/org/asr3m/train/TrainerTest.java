@@ -55,6 +55,9 @@ class TrainerTest {
 
   private int managedArrays;
   private int devSubsampledFrames;
+  /** Forces updates to overlap the next step or not; null leaves the trainer's choice. */
+  private Boolean overlap;
+  private long overlappedUpdates;
 
   private Map<String, Npy.Array> run(Path exp, long maxSteps, int maxEpochs, Path resume) throws Exception {
     return run(RECIPE, exp, maxSteps, maxEpochs, resume);
@@ -101,7 +104,11 @@ class TrainerTest {
           assertThat(losses).containsKeys("loss", "ctc", "att", "acc");
         }
       });
+      if (overlap != null) {
+        t.overlapUpdates(overlap);
+      }
       Path result = t.train(train.data(), train.plan(), dev.data(), dev.plan(), resume);
+      overlappedUpdates = t.overlappedUpdates();
       managedArrays = m.getManagedArrays().size();
       Path dir = result != null ? exp.resolve("step_" + maxSteps) : null;
       if (maxSteps > 0 && Files.isDirectory(exp.resolve("step_" + maxSteps))) {
@@ -161,6 +168,35 @@ class TrainerTest {
       t.train(train.stream(), dev.data().source(dev.plan(), 2, 2), resume);
       return Npz.read(exp.resolve("step_" + maxSteps).resolve("model.npz"));
     }
+  }
+
+  /**
+   * Updates run beside the next step's forward pass write exactly what updates run before it do:
+   * every forward pass, norm, checkpoint and validation sees the finished update (an MoE model, so
+   * some parameters may go unread by a forward pass).
+   */
+  @Test
+  void overlappedUpdatesTrainExactlyLikeUpdatesBeforeTheNextStep() throws Exception {
+    String moe = RECIPE + "model: conformer_moe\nmoe_conf: {num_experts: 3, router_input: layer}\n";
+    overlap = false;
+    Map<String, Npy.Array> before = run(moe, tmp.resolve("before"), 6, 10, null);
+    assertThat(overlappedUpdates).isZero();
+    overlap = true;
+    Map<String, Npy.Array> beside = run(moe, tmp.resolve("beside"), 6, 10, null);
+    assertThat(overlappedUpdates).isEqualTo(6);
+    assertThat(beside.keySet()).isEqualTo(before.keySet());
+    for (String k : before.keySet()) {
+      assertThat(beside.get(k).data()).as(k).containsExactly(before.get(k).data());
+    }
+    // the same moments, and the epochs' dev losses were computed from the same parameters
+    Map<String, Npy.Array> momentsBefore = Npz.read(tmp.resolve("before/step_6/optimizer.npz"));
+    Map<String, Npy.Array> momentsBeside = Npz.read(tmp.resolve("beside/step_6/optimizer.npz"));
+    assertThat(momentsBeside.keySet()).isEqualTo(momentsBefore.keySet());
+    for (String k : momentsBefore.keySet()) {
+      assertThat(momentsBeside.get(k).data()).as(k).containsExactly(momentsBefore.get(k).data());
+    }
+    assertThat(Files.readString(tmp.resolve("beside/step_6/trainer.json")))
+        .isEqualTo(Files.readString(tmp.resolve("before/step_6/trainer.json")));
   }
 
   /** Whatever the number of steps, the model's manager ends up owning the same arrays: nothing leaks per step. */
