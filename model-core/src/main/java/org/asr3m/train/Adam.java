@@ -125,7 +125,9 @@ public final class Adam {
    * As {@link #update(double)} with every gradient multiplied by {@code gradScale} first (the
    * clipping factor of {@link GradientClipping#scale}), inside the same pass.
    *
-   * <p>Leaves every gradient zero, ready for the next backward pass (torch's step then zero_grad):
+   * <p>Leaves every gradient zero, ready for the next backward pass (torch's step then zero_grad;
+   * with {@link #overlapWithNextStep} the zeros, like the new values, are there once the forward
+   * pass reads the parameter, or after {@link #settle}):
    * the host pass writes the zeros while each gradient tile is in cache, which saves a separate
    * write pass over all of them; a caller that skips the update zeroes them itself.
    */

@@ -96,10 +96,21 @@ public final class Trainer {
    * after each epoch. A resumed epoch is reopened and its first {@code batchInEpoch} batches skipped.
    */
   public Path train(BatchSource train, BatchSource dev, Path resumeFrom) throws IOException {
+    Throwable failed = null;
     try {
       return trainLoop(train, dev, resumeFrom);
+    } catch (IOException | RuntimeException | Error e) {
+      failed = e;
+      throw e;
     } finally {
-      adam.settle(); // the caller may close the model next: no update may still be writing it
+      try {
+        adam.settle(); // the caller may close the model next: no update may still be writing it
+      } catch (RuntimeException e) {
+        if (failed == null) {
+          throw e;
+        }
+        failed.addSuppressed(e); // the training's own failure is the one to report
+      }
     }
   }
 
