@@ -2,7 +2,6 @@ package org.asr3m.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.function.UnaryOperator;
@@ -127,7 +126,7 @@ public final class ConformerBlock extends Layer {
   }
 
   private NDArray drop(NDArray x, boolean training) {
-    return training && dropout > 0 ? Dropout.dropout(x, dropout, true).head() : x;
+    return training && dropout > 0 ? Dropout.apply(x, dropout) : x;
   }
 
   @Override

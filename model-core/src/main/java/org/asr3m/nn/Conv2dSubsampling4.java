@@ -3,7 +3,6 @@ package org.asr3m.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -67,8 +66,8 @@ public final class Conv2dSubsampling4 extends Layer {
     h = Ops.mul(out.forward(ps, h, training), Math.sqrt(dim));
     NDArray pos = PositionalEncoding.table(h.getManager(), h.getDevice(), offset, t, dim).toType(h.getDataType(), false);
     if (training && dropout > 0) {
-      h = Dropout.dropout(h, dropout, true).head();
-      pos = Dropout.dropout(pos, dropout, true).head();
+      h = Dropout.apply(h, dropout);
+      pos = Dropout.apply(pos, dropout);
     }
     NDArray m = mask.get(":, :, 2::2").get(":, :, 2::2");
     return new NDList(h, pos, m);

@@ -2,7 +2,6 @@ package org.asr3m.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -25,7 +24,7 @@ public final class CtcHead extends Layer {
 
   /** Unnormalised scores (B, T, V). */
   public NDArray logits(ParameterStore ps, NDArray encoderOut, boolean training) {
-    NDArray x = training && dropout > 0 ? Dropout.dropout(encoderOut, dropout, true).head() : encoderOut;
+    NDArray x = training && dropout > 0 ? Dropout.apply(encoderOut, dropout) : encoderOut;
     return ctcLo.forward(ps, x, training);
   }
 

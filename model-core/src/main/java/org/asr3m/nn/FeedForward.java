@@ -3,7 +3,6 @@ package org.asr3m.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -42,7 +41,7 @@ public final class FeedForward extends Layer implements PositionwiseModule {
     NDArray h = w1.forward(ps, x, training);
     h = act == Act.SWISH ? Ops.swish(h) : Activation.relu(h);
     if (training && dropout > 0) {
-      h = Dropout.dropout(h, dropout, true).head();
+      h = Dropout.apply(h, dropout);
     }
     return w2.forward(ps, h, training);
   }

@@ -3,7 +3,6 @@ package org.asr3m.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -60,7 +59,7 @@ public class MultiHeadAttention extends Layer {
       boolean training) {
     NDArray attn = mask == null ? scores.softmax(-1) : mask.softmax(scores);
     if (training && dropout > 0) {
-      attn = Dropout.dropout(attn, dropout, true).head();
+      attn = Dropout.apply(attn, dropout);
     }
     NDArray ctx = attn.matMul(v).transpose(0, 2, 1, 3);
     long b = ctx.getShape().get(0);

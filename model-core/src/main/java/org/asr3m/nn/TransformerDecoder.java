@@ -2,7 +2,6 @@ package org.asr3m.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ public final class TransformerDecoder extends Layer implements AttentionDecoder 
         .logicalAnd(Masks.subsequent(ysIn.getManager(), len, ysIn.getDevice()).expandDims(0));
     NDArray x = PositionalEncoding.addAbsolute(embed.forward(ps, ysIn, training), 0);
     if (training && config.positionalDropoutRate() > 0) {
-      x = Dropout.dropout(x, config.positionalDropoutRate(), true).head();
+      x = Dropout.apply(x, config.positionalDropoutRate());
     }
     AttentionMask self = AttentionMask.of(tgtMask, x.getDataType());
     AttentionMask source = AttentionMask.of(memoryMask, x.getDataType());

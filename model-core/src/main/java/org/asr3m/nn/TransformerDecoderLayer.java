@@ -3,7 +3,6 @@ package org.asr3m.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -53,7 +52,7 @@ public final class TransformerDecoderLayer extends Layer {
   }
 
   private NDArray drop(NDArray x, boolean training) {
-    return training && dropout > 0 ? Dropout.dropout(x, dropout, true).head() : x;
+    return training && dropout > 0 ? Dropout.apply(x, dropout) : x;
   }
 
   @Override
