@@ -52,6 +52,7 @@ class GradientClippingTest {
       double norm = GradientClipping.norm(params);
       assertThat(norm).isCloseTo(expected, offset(expected * 1e-6));
       assertThat(GradientClipping.norm(params)).as("the same gradients, the same norm").isEqualTo(norm);
+      assertThat(GradientClipping.norm(params, true)).as("the reductions shared between cores").isEqualTo(norm);
     }
   }
 
