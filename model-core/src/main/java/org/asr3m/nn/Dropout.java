@@ -5,10 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Dropout while training (torch.nn.functional.dropout): each element is kept with probability
@@ -36,7 +33,10 @@ public final class Dropout {
 
   /** {@code x} with dropout at {@code rate} (training only: callers skip it at inference). */
   public static NDArray apply(NDArray x, float rate) {
-    if (!Host.USE || !(x instanceof ai.djl.pytorch.engine.PtNDArray)
+    // the switch is read here, not in a static initialiser, so a wrong value is a plain error message
+    boolean engineOnly = OptOutProperty.isSet(PROPERTY, "engine", "use the engine's dropout everywhere",
+        "draw CPU masks here unless the CPU is Intel's");
+    if (engineOnly || Host.INTEL || !(x instanceof ai.djl.pytorch.engine.PtNDArray)
         || !x.getDevice().getDeviceType().equals(Device.Type.CPU) || x.getDataType() != DataType.FLOAT32
         || x.size() >= Integer.MAX_VALUE / 4 || rate <= 0 || rate >= 1) {
       return ai.djl.nn.norm.Dropout.dropout(x, rate, true).head();
@@ -79,19 +79,10 @@ public final class Dropout {
   }
 
   /**
-   * Whether masks are drawn here: no opt-out, and the CPU is not Intel's. Without /proc/cpuinfo
-   * (not Linux) the vendor is unknown and masks are drawn here too.
+   * Whether the CPU is Intel's, where libtorch's own masks are fast. Without /proc/cpuinfo (not
+   * Linux) the vendor is unknown and masks are drawn here.
    */
   private static final class Host {
-    static final boolean USE = !OptOutProperty.isSet(PROPERTY, "engine", "use the engine's dropout everywhere",
-        "draw CPU masks here unless the CPU is Intel's") && !intelCpu();
-
-    private static boolean intelCpu() {
-      try {
-        return Files.readString(Path.of("/proc/cpuinfo")).contains("GenuineIntel");
-      } catch (IOException e) {
-        return false;
-      }
-    }
+    static final boolean INTEL = "GenuineIntel".equals(MklDispatch.cpuVendor());
   }
 }

@@ -113,6 +113,15 @@ public final class MklDispatch {
     return Set.of(flags.split("\\s+")).containsAll(REQUIRED);
   }
 
+  /** The first CPU's vendor_id in /proc/cpuinfo ("GenuineIntel", "AuthenticAMD"), or null without one. */
+  static String cpuVendor() {
+    try {
+      return field(Files.readString(Path.of("/proc/cpuinfo")), "vendor_id");
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static String field(String cpuinfo, String name) {
     for (String line : cpuinfo.split("\n")) {
       int colon = line.indexOf(':');

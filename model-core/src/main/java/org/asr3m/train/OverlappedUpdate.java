@@ -2,9 +2,8 @@ package org.asr3m.train;
 
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -146,14 +145,7 @@ final class OverlappedUpdate {
     writes.forEach(w -> ParameterGate.close(w.parameter));
     release.run();
     throwIfFailed();
-    Map<Parameter, Integer> used = new IdentityHashMap<>();
-    for (Write w : writes) {
-      if (w.firstUse >= 0) {
-        used.put(w.parameter, w.firstUse);
-      }
-    }
-    List<Parameter> order = new ArrayList<>(used.keySet());
-    order.sort((a, b) -> Integer.compare(used.get(a), used.get(b)));
-    return order;
+    return writes.stream().filter(w -> w.firstUse >= 0).sorted(Comparator.comparingInt(w -> w.firstUse))
+        .map(w -> w.parameter).toList();
   }
 }

@@ -62,6 +62,20 @@ class DropoutTest {
     assertThat(mask(2049, 8, 0.8f)).isNotEqualTo(shorter);
   }
 
+  /** A wrong -Dasr3m.dropout value is an error that names the switch and its one value. */
+  @Test
+  void aWrongSwitchValueIsReported() {
+    System.setProperty(Dropout.PROPERTY, "fast");
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.ones(new Shape(4, 8));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dropout.apply(x, 0.1f))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-Dasr3m.dropout")
+          .hasMessageContaining("'engine'").hasMessageContaining("'fast'");
+    } finally {
+      System.clearProperty(Dropout.PROPERTY);
+    }
+  }
+
   /** Engine.setRandomSeed fixes the masks; successive calls draw new ones; the gradient is the mask. */
   @Test
   void reproducibleUnderTheEngineSeedAndDifferentiable() {
