@@ -8,6 +8,7 @@ ours ÷ PyTorch (< 1: we are faster; for GFLOP/s the ratio is not taken) and eac
 matmul GFLOP/s measured in the same rounds. Numbers mean something only on a quiet machine.
 """
 import argparse
+import itertools
 import os
 import re
 import statistics
@@ -47,13 +48,15 @@ def cases(quick):
     for e in ("4", "16", "64"):
         c.append((f"train step Conformer-MoE tiny {e}e 8x500 (s)", "s",
                   ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e],
-                  ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e], train, r"step=([\d.]+)"))
+                  ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e], train, r"step=([\d.]+)",
+                  "moe"))
     for mode in ("ctc_greedy_search", "ctc_prefix_beam_search", "attention_rescoring"):
         c.append((f"decode RTF tiny {mode}", "rtf",
                   ["decode", "--recipe", TINY, "--vocab", "400", "--mode", mode, "--utterances", utts],
                   ["decode", TINY, "--vocab", "400", "--mode", mode, "--utterances", utts],
                   r"RTF ([\d.]+)", r"rtf=([\d.]+)"))
-    return c
+    # the 7th field groups cases that run round by round together (see main)
+    return [case if len(case) == 7 else (*case, None) for case in c]
 
 
 def run(cmd, env, pattern, what):
@@ -160,19 +163,35 @@ def main():
     if a.ours_passive:
         ours_env["OMP_WAIT_POLICY"] = "PASSIVE"
     rows = []
-    for name, unit, our_args, peer_args, our_pat, peer_pat in cases(a.quick):
-        if a.only and not any(o in name for o in a.only.split(",")):
-            continue
+    flatness = []
+    selected = [c for c in cases(a.quick) if not a.only or any(o in c[0] for o in a.only.split(","))]
+    # A group (the MoE expert counts) runs round by round together: each round times every count, so
+    # a drift of the machine over minutes hits all counts alike, and the flatness (largest ÷ smallest
+    # count) is taken per round, from runs seconds apart, then the median over rounds.
+    for _, group in itertools.groupby(selected, key=lambda c: c[6] or c[0]):
+        group = list(group)
         for t in threads:
-            o, p = [], []
+            acc = {c[0]: ([], []) for c in group}
             for r in range(a.rounds):
-                sides = [("ours", ours(our_args, t), our_pat, o), ("peer", peer(peer_args, t), peer_pat, p)]
-                for side, cmd, pat, acc in (sides if r % 2 == 0 else sides[::-1]):
-                    env = ours_env if side == "ours" else dict(peer_env, OPENBLAS_NUM_THREADS=str(t))
-                    value, _ = run(cmd, env, pat, f"{name} ({side}, {t} threads)")
-                    acc.append(value)
-            rows.append((name, t, unit, statistics.median(o), statistics.median(p)))
-            print(f"  {name} threads={t}: ours {rows[-1][3]:.4g} peer {rows[-1][4]:.4g}", file=sys.stderr, flush=True)
+                for name, unit, our_args, peer_args, our_pat, peer_pat, _ in (group if r % 2 == 0 else group[::-1]):
+                    o, p = acc[name]
+                    sides = [("ours", ours(our_args, t), our_pat, o), ("peer", peer(peer_args, t), peer_pat, p)]
+                    for side, cmd, pat, values in (sides if r % 2 == 0 else sides[::-1]):
+                        env = ours_env if side == "ours" else dict(peer_env, OPENBLAS_NUM_THREADS=str(t))
+                        value, _ = run(cmd, env, pat, f"{name} ({side}, {t} threads)")
+                        values.append(value)
+            for c in group:
+                o, p = acc[c[0]]
+                rows.append((c[0], t, c[1], statistics.median(o), statistics.median(p)))
+                print(f"  {c[0]} threads={t}: ours {rows[-1][3]:.4g} peer {rows[-1][4]:.4g}", file=sys.stderr,
+                      flush=True)
+            if len(group) > 1:
+                first, last = acc[group[0][0]], acc[group[-1][0]]
+                per_round = [statistics.median(b / a_ for a_, b in zip(first[s], last[s])) for s in (0, 1)]
+                # "train step Conformer-MoE tiny 64e 8x500 (s)" → "train step Conformer-MoE tiny 8x500, 64e ÷ 4e"
+                counts = [re.search(r" (\d+e) ", c[0]).group(1) for c in (group[-1], group[0])]
+                label = re.sub(r" \d+e | \(s\)$", " ", group[0][0]).strip()
+                flatness.append((f"{label}, {counts[0]} ÷ {counts[1]}", t, *per_round))
     if not a.only or "fbank" in a.only:
         fb = fbank(threads, a.rounds, {"ours": ours_env,
                                        "peer": dict(peer_env, OPENBLAS_NUM_THREADS=str(max(threads)))})
@@ -197,6 +216,12 @@ def main():
         g = gfl.get(t, (float("nan"), float("nan")))
         ratio = "—" if unit == "gflops" else f"{o / p:.2f}"
         print(f"| {name} | {t} | {o:.4g} | {p:.4g} | {ratio} | {g[0]:.1f} | {g[1]:.1f} |")
+    if flatness:
+        print("\nflatness, each side against itself (the ratio taken in each round, median over the rounds):")
+        print("| ratio | threads | ours | PyTorch |")
+        print("|---|---|---|---|")
+        for label, t, o, p in flatness:
+            print(f"| {label} | {t} | {o:.3f} | {p:.3f} |")
 
 
 if __name__ == "__main__":

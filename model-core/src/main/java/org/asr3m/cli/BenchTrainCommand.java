@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
         "",
         "With --experts the MoE recipe runs once per expert count (same expert size) and the ratios to the",
         "first count are printed for the whole step, for forward + backward (sparse dispatch keeps this near",
-        "1) and for the parameter update (it reads every parameter, so it grows with the expert count).",
+        "1) and for the parameter update (it reads every parameter, so it grows with the expert count). The",
+        "models live side by side and take turns in blocks of up to 8 steps, in alternating order, so a drift",
+        "of the machine's speed hits every count alike.",
         "",
         "With fewer intra-op threads than cores, Adam's pass runs beside the next step's forward pass, as in",
         "training (--no-overlap-update times it before the next step); the step time is then the wall time",
@@ -81,68 +83,141 @@ final class BenchTrainCommand implements Callable<Integer> {
           "then not comparable with unprofiled runs."})
   Path profile;
 
+  /** Timed steps a model runs in a row before the next expert count takes over (in a sweep). */
+  private static final int BLOCK = 8;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (steps < 1) {
+      throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+    }
     List<Recipe> recipes = sweep.recipes(recipeFile);
-    if (!sweep.active()) {
-      measure(recipes.get(0), out, steps);
+    List<Timed> runs = new ArrayList<>();
+    try {
+      for (Recipe r : recipes) {
+        runs.add(new Timed(r));
+      }
+      // 2 warm-up steps each; in a sweep the first model 2 more before, so the JIT and the allocator
+      // are warm for every expert count alike
+      if (runs.size() > 1) {
+        runs.get(0).warmUp(2);
+      }
+      for (Timed t : runs) {
+        t.warmUp(2);
+      }
+      long rssBefore = Rss.kilobytes();
+      long heapBefore = Rss.committedHeapKilobytes();
+      if (profile != null) {
+        ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+      }
+      // The counts take turns in blocks of steps, in alternating order, so a drift of the machine over
+      // seconds or minutes hits every count alike and their ratios come from the same minutes.
+      int rounds = runs.size() > 1 ? Math.max(1, (steps + BLOCK - 1) / BLOCK) : 1;
+      for (int round = 0; round < rounds; round++) {
+        int block = steps / rounds + (round < steps % rounds ? 1 : 0);
+        for (int i = 0; i < runs.size(); i++) {
+          runs.get(round % 2 == 0 ? i : runs.size() - 1 - i).block(block);
+        }
+      }
+      if (profile != null) {
+        ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
+        out.printf("operator profile of the timed steps: %s%n", profile);
+      }
+      double[][] times = new double[runs.size()][];
+      for (int i = 0; i < runs.size(); i++) {
+        if (sweep.active()) {
+          out.printf("--- %d experts%n", sweep.experts[i]);
+        }
+        times[i] = runs.get(i).report(out);
+      }
+      long rssAfter = Rss.kilobytes();
+      long heapAfter = Rss.committedHeapKilobytes();
+      out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps%s (JVM heap committed %d -> %d MiB;"
+          + " native and other %d -> %d MiB)%n", rssBefore / 1024, rssAfter / 1024, steps,
+          runs.size() > 1 ? " of each of the " + runs.size() + " models, which live side by side" : "",
+          heapBefore / 1024, heapAfter / 1024, (rssBefore - heapBefore) / 1024, (rssAfter - heapAfter) / 1024);
+      if (sweep.active()) {
+        if (rounds > 1) {
+          out.printf("the expert counts took turns: %d rounds of up to %d steps each, in alternating order%n", rounds,
+              BLOCK);
+        }
+        sweep.printRatios(out, "step time", " (whole step; forward + backward; norm + Adam + zeroing)", "%.3f s",
+            times);
+      }
       return 0;
+    } finally {
+      for (Timed t : runs) {
+        t.close();
+      }
     }
-    // an untimed run first, so the JIT and the allocator are warm for every measured expert count alike
-    measure(recipes.get(0), new PrintWriter(java.io.Writer.nullWriter()), 2);
-    double[][] times = new double[recipes.size()][];
-    for (int i = 0; i < recipes.size(); i++) {
-      out.printf("--- %d experts%n", sweep.experts[i]);
-      times[i] = measure(recipes.get(i), out, steps);
-    }
-    sweep.printRatios(out, "step time", " (whole step; forward + backward; norm + Adam + zeroing)", "%.3f s", times);
-    return 0;
   }
 
   /**
-   * Mean seconds per step: the whole step, forward + backward (grows with the frames), and the
-   * parameter update — gradient norm, Adam, zeroing — which reads every parameter once per step
-   * whatever the batch (after printing the details).
+   * One model with its optimiser, timed step by step: the whole step, and its phases forward,
+   * backward, gradient norm and clipped Adam with the zeroing (the update reads every parameter once
+   * per step whatever the batch).
    */
-  private double[] measure(Recipe recipe, PrintWriter out, int steps) {
-    boolean amp = useAmp != null ? useAmp : recipe.train().useAmp();
-    try (NDManager m = NDManager.newBaseManager()) {
-      AsrModel model = AsrModel.create(recipe, m, 1);
-      boolean overlap = overlapUpdate != null ? overlapUpdate : Adam.spareCore();
-      Adam adam = new Adam(ParameterNames.of(model), m).overlapWithNextStep(overlap);
-      try {
-        return measure(recipe, out, steps, model, adam, overlap, amp, m);
-      } finally {
-        adam.settle(); // before the manager frees the parameters
-      }
-    }
-  }
+  private final class Timed implements AutoCloseable {
+    private final Recipe recipe;
+    private final NDManager m = NDManager.newBaseManager();
+    private final AsrModel model;
+    private final Adam adam;
+    private final boolean overlap;
+    private final boolean amp;
+    private final LossScaler scaler;
+    private final ParameterStore ps;
+    private final List<ai.djl.nn.Parameter> params;
+    private final List<Double> stepTimes = new ArrayList<>();
+    private final double[] phase = new double[4]; // seconds summed over the timed steps
+    private long cpuNanos;
+    private long skipped;
+    private int untimed;
 
-  private double[] measure(Recipe recipe, PrintWriter out, int steps, AsrModel model, Adam adam, boolean overlap,
-      boolean amp, NDManager m) {
-    int v = recipe.vocab();
-    // fp16: the trainer's scheme (half copies of the parameters per step, loss scaled in fp32, fp32 update)
-    LossScaler scaler = amp ? new LossScaler() : null;
-    ParameterStore ps = amp ? new HalfPrecisionStore(m) : new ParameterStore(m, false);
-    long skipped = 0;
-    var params = new ArrayList<>(adam.parameters().values());
-    long rssBefore = 0;
-    long heapBefore = 0;
-    double total = 0;
-    double[] stepTimes = new double[steps];
-    double[] phase = new double[4]; // forward, backward, gradient norm, clipped Adam with the zeroing
-    long cpuBefore = 0;
-    for (int s = 0; s < steps + 2; s++) {
-      if (s == 2) {
-        adam.settle();
-        rssBefore = Rss.kilobytes();
-        heapBefore = Rss.committedHeapKilobytes();
-        cpuBefore = Rss.processCpuNanos();
-        if (profile != null) {
-          ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
-        }
+    Timed(Recipe recipe) {
+      this.recipe = recipe;
+      this.amp = useAmp != null ? useAmp : recipe.train().useAmp();
+      try {
+        this.model = AsrModel.create(recipe, m, 1);
+        this.overlap = overlapUpdate != null ? overlapUpdate : Adam.spareCore();
+        this.adam = new Adam(ParameterNames.of(model), m).overlapWithNextStep(overlap);
+      } catch (RuntimeException e) {
+        m.close();
+        throw e;
       }
+      // fp16: the trainer's scheme (half copies of the parameters per step, loss scaled in fp32, fp32 update)
+      this.scaler = amp ? new LossScaler() : null;
+      this.ps = amp ? new HalfPrecisionStore(m) : new ParameterStore(m, false);
+      this.params = new ArrayList<>(adam.parameters().values());
+    }
+
+    /** {@code n} untimed steps, their last update finished. */
+    void warmUp(int n) {
+      for (int s = 0; s < n; s++) {
+        step(false);
+      }
+      adam.settle();
+    }
+
+    /**
+     * {@code n} timed steps in a row; the last one's overlapped update is finished and counted in
+     * it, so no work of this model spills into the next one's block.
+     */
+    void block(int n) {
+      long cpuBefore = Rss.processCpuNanos();
+      for (int s = 0; s < n; s++) {
+        step(true);
+      }
+      long tailStart = System.nanoTime();
+      adam.settle();
+      double tail = (System.nanoTime() - tailStart) / 1e9;
+      stepTimes.set(stepTimes.size() - 1, stepTimes.get(stepTimes.size() - 1) + tail);
+      phase[3] += tail;
+      cpuNanos += Rss.processCpuNanos() - cpuBefore;
+    }
+
+    void step(boolean timed) {
+      int v = recipe.vocab();
       long t0 = System.nanoTime();
       long[] at = new long[5];
       try (NDManager bm = m.newSubManager()) {
@@ -179,49 +254,55 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         at[4] = System.nanoTime();
       }
-      if (s >= 2) {
-        stepTimes[s - 2] = (System.nanoTime() - t0) / 1e9;
-        total += stepTimes[s - 2];
-        for (int i = 0; i < phase.length; i++) {
-          phase[i] += (at[i + 1] - at[i]) / 1e9 / steps;
-        }
+      if (!timed) {
+        untimed++;
+        return;
+      }
+      stepTimes.add((System.nanoTime() - t0) / 1e9);
+      for (int i = 0; i < phase.length; i++) {
+        phase[i] += (at[i + 1] - at[i]) / 1e9;
       }
     }
-    // the last step's overlapped update belongs to the timed steps
-    long tailStart = System.nanoTime();
-    adam.settle();
-    double tail = (System.nanoTime() - tailStart) / 1e9;
-    total += tail;
-    stepTimes[steps - 1] += tail;
-    phase[3] += tail / steps;
-    double cpu = (Rss.processCpuNanos() - cpuBefore) / 1e9 / steps;
-    if (profile != null) {
-      ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
-      out.printf("operator profile of the %d timed steps: %s%n", steps, profile);
+
+    /**
+     * Prints the details; returns mean seconds per step: the whole step, forward + backward (grows
+     * with the frames), and the parameter update (gradient norm, Adam, zeroing).
+     */
+    double[] report(PrintWriter out) {
+      int n = stepTimes.size();
+      double total = stepTimes.stream().mapToDouble(Double::doubleValue).sum();
+      double step = total / n;
+      double[] mean = new double[phase.length];
+      for (int i = 0; i < phase.length; i++) {
+        mean[i] = phase[i] / n;
+      }
+      out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads, %s; %s%n", recipeFile,
+          batch, frames, tokens, recipe.vocab(), m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+          amp ? "fp16 compute with loss scaling (use_amp)" : "fp32", org.asr3m.nn.MklDispatch.ensureApplied());
+      if (skipped > 0) {
+        out.printf("  %d of %d steps overflowed in fp16 and skipped their update (loss scale now %.0f)%n", skipped,
+            n + untimed, scaler.scale());
+      }
+      double[] sorted = stepTimes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps; median %.4f s)%n", step, batch * frames / step,
+          n, sorted[n / 2]);
+      out.printf("  forward %.3f s, backward %.3f s, gradient norm %.3f s, clipped Adam %.3f s (incl. zeroing)"
+          + "; %,d parameters%n",
+          mean[0], mean[1], mean[2], mean[3],
+          params.stream().mapToLong(p -> p.getArray().size()).sum());
+      out.printf("  process CPU time %.3f s a step (all threads)%s%n", cpuNanos / 1e9 / n, overlap
+          ? "; Adam ran beside the next step's forward pass on a spare core (the forward's waits for it count in"
+              + " forward, its launch in clipped Adam)" : "");
+      return new double[] {step, mean[0] + mean[1], mean[2] + mean[3]};
     }
-    double step = total / steps;
-    out.printf("%s: batch %d x %d frames, %d tokens, vocab %d, device %s, %d intra-op threads, %s; %s%n", recipeFile,
-        batch, frames, tokens, v, m.getDevice(), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
-        amp ? "fp16 compute with loss scaling (use_amp)" : "fp32", org.asr3m.nn.MklDispatch.ensureApplied());
-    if (skipped > 0) {
-      out.printf("  %d of %d steps overflowed in fp16 and skipped their update (loss scale now %.0f)%n", skipped,
-          steps + 2, scaler.scale());
+
+    @Override
+    public void close() {
+      try {
+        adam.settle(); // before the manager frees the parameters
+      } finally {
+        m.close();
+      }
     }
-    java.util.Arrays.sort(stepTimes);
-    out.printf("train step %.3f s  frames/s %.0f  (mean of %d steps; median %.4f s)%n", step, batch * frames / step,
-        steps, stepTimes[steps / 2]);
-    out.printf("  forward %.3f s, backward %.3f s, gradient norm %.3f s, clipped Adam %.3f s (incl. zeroing)"
-        + "; %,d parameters%n",
-        phase[0], phase[1], phase[2], phase[3],
-        params.stream().mapToLong(p -> p.getArray().size()).sum());
-    out.printf("  process CPU time %.3f s a step (all threads)%s%n", cpu, overlap
-        ? "; Adam ran beside the next step's forward pass on a spare core (the forward's waits for it count in"
-            + " forward, its launch in clipped Adam)" : "");
-    long rssAfter = Rss.kilobytes();
-    long heapAfter = Rss.committedHeapKilobytes();
-    out.printf("resident memory %d MiB after warm-up, %d MiB after %d steps (JVM heap committed %d -> %d MiB;"
-        + " native and other %d -> %d MiB)%n", rssBefore / 1024, rssAfter / 1024, steps, heapBefore / 1024,
-        heapAfter / 1024, (rssBefore - heapBefore) / 1024, (rssAfter - heapAfter) / 1024);
-    return new double[] {step, phase[0] + phase[1], phase[2] + phase[3]};
   }
 }

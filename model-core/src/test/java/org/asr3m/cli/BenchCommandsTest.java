@@ -46,6 +46,26 @@ class BenchCommandsTest {
     assertThat(decode).contains("RTF relative to 2 experts").containsPattern("\\s8 experts\\s+RTF [0-9.]+ ratio [0-9.]+");
   }
 
+  /**
+   * More steps than a block: the expert counts take turns (each still runs every step asked for),
+   * and --steps 0 is a bad input.
+   */
+  @Test
+  void expertCountsTakeTurnsInBlocks() throws Exception {
+    Path r = Files.writeString(tmp.resolve("moe.yaml"), MOE);
+    String train = run(0, "bench", "train", r.toString(), "--experts", "2,4", "--steps", "9", "--batch", "1",
+        "--frames", "40", "--tokens", "3");
+    assertThat(train).contains("the expert counts took turns: 2 rounds of up to 8 steps each, in alternating order");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("mean of (\\d+) steps").matcher(train);
+    int counts = 0;
+    while (m.find()) {
+      assertThat(m.group(1)).as("each count timed for every step asked").isEqualTo("9");
+      counts++;
+    }
+    assertThat(counts).isEqualTo(2);
+    assertThat(run(2, "bench", "train", r.toString(), "--steps", "0")).contains("--steps must be at least 1, got 0");
+  }
+
   /** The commands tools/peer_bench/run.py reads: it parses these exact phrases. */
   @Test
   void ctcAndMatmulBenchmarksPrintWhatThePeerRunnerParses() {
