@@ -79,8 +79,9 @@ final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(names = "--profile", paramLabel = "FILE",
       description = {"Record libtorch's operator profile of the timed steps into FILE (Chrome trace JSON;",
-          "tools/peer_bench/profile_ops.py sums it per operator). Profiling slows the steps: their times are",
-          "then not comparable with unprofiled runs."})
+          "tools/peer_bench/profile_ops.py sums it per operator; with --experts it holds every count's steps:",
+          "profile one count at a time to compare them). Profiling slows the steps: their times are then not",
+          "comparable with unprofiled runs."})
   Path profile;
 
   /** Timed steps a model runs in a row before the next expert count takes over (in a sweep). */
