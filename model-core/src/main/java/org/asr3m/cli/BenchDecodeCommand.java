@@ -67,8 +67,16 @@ final class BenchDecodeCommand implements Callable<Integer> {
     if (sweep.active() && recipeFile == null) {
       throw new IllegalArgumentException("--experts needs --recipe");
     }
+    if (utterances < 1 || seconds < 1) {
+      throw new IllegalArgumentException("--utterances and --seconds must be at least 1, got " + utterances + " and "
+          + seconds);
+    }
     if (batch < 1 || utterances % batch != 0) {
       throw new IllegalArgumentException("--batch must divide --utterances " + utterances + ", got " + batch);
+    }
+    if (threads < 0 || chunkSize < 0) {
+      throw new IllegalArgumentException("--threads and --chunk-size must be at least 0, got " + threads + " and "
+          + chunkSize);
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Recipe> recipes = recipeFile == null ? null : sweep.recipes(recipeFile);

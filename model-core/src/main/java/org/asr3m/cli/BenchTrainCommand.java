@@ -93,6 +93,14 @@ final class BenchTrainCommand implements Callable<Integer> {
     if (steps < 1) {
       throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
     }
+    if (batch < 1 || tokens < 0) {
+      throw new IllegalArgumentException("--batch must be at least 1 and --tokens at least 0, got " + batch + " and "
+          + tokens);
+    }
+    if (org.asr3m.nn.Conv2dSubsampling4.outputLength(frames) < 1) {
+      throw new IllegalArgumentException("--frames " + frames + " is too short for one encoder frame (the front-end"
+          + " subsamples 4x; at least 7)");
+    }
     List<Recipe> recipes = sweep.recipes(recipeFile);
     List<Timed> runs = new ArrayList<>();
     try {

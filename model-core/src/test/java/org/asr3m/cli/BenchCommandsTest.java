@@ -64,6 +64,11 @@ class BenchCommandsTest {
     }
     assertThat(counts).isEqualTo(2);
     assertThat(run(2, "bench", "train", r.toString(), "--steps", "0")).contains("--steps must be at least 1, got 0");
+    assertThat(run(2, "bench", "train", r.toString(), "--batch", "0"))
+        .contains("asr3m bench train: error: --batch must be at least 1");
+    assertThat(run(2, "bench", "train", r.toString(), "--frames", "6")).contains("--frames 6 is too short");
+    assertThat(run(2, "bench", "decode", "--recipe", r.toString(), "--utterances", "0"))
+        .contains("asr3m bench decode: error: --utterances and --seconds must be at least 1, got 0 and 5");
   }
 
   /** The commands tools/peer_bench/run.py reads: it parses these exact phrases. */
