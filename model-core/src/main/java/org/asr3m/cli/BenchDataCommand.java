@@ -58,6 +58,10 @@ final class BenchDataCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (batches < 1 || (threads != null && threads < 1)) {
+      throw new IllegalArgumentException("--batches and --threads must be at least 1, got " + batches + " and "
+          + threads);
+    }
     PrintWriter out = spec.commandLine().getOut();
     Units units = Units.read(unitsFile);
     Recipe recipe = Recipe.read(recipeFile).withVocab(units.size());

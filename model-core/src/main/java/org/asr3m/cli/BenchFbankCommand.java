@@ -42,6 +42,9 @@ final class BenchFbankCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (repeat < 1 || threads < 1) {
+      throw new IllegalArgumentException("--repeat and --threads must be at least 1, got " + repeat + " and " + threads);
+    }
     PrintWriter out = spec.commandLine().getOut();
     KaldiDataDir dir = KaldiDataDir.load(dataDir);
     FeatureExtractor loader = new FeatureExtractor(audio.audioOptions(), audio.fbankOptions(), 0L);

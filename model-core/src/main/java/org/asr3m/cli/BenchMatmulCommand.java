@@ -32,6 +32,10 @@ final class BenchMatmulCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (size < 1 || repeats < 1 || threads < 0) {
+      throw new IllegalArgumentException("--size and --repeats must be at least 1 and --threads at least 0, got "
+          + size + ", " + repeats + " and " + threads);
+    }
     PrintWriter out = spec.commandLine().getOut();
     double[] times = new double[repeats];
     int used;

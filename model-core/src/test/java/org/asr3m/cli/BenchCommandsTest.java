@@ -83,6 +83,9 @@ class BenchCommandsTest {
     assertThat(Integer.parseInt(warm.group(1))).isGreaterThan(3);
     assertThat(run(0, "bench", "matmul", "--size", "32", "--repeats", "2")).containsPattern("[0-9.]+ GFLOP/s")
         .contains("MKL");
+    assertThat(run(2, "bench", "matmul", "--size", "0"))
+        .contains("asr3m bench matmul: error: --size and --repeats must be at least 1 and --threads at least 0, got 0");
+    assertThat(run(2, "bench", "fbank", "--repeat", "0")).contains("asr3m bench fbank: error: --repeat and --threads must be at least 1, got 0");
     // the error names the whole subcommand: "asr3m decode" would point at another command
     assertThat(run(2, "bench", "ctc", "--warmup", "-1")).contains("asr3m bench ctc: error: --warmup must be at least 0");
   }

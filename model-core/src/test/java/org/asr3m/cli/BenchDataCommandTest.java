@@ -50,5 +50,8 @@ class BenchDataCommandTest {
     assertThat(bench).containsPattern("loader, 1 thread: +[0-9]+ frames/s")
         .containsPattern("loader, 2 threads: [0-9]+ frames/s +\\(x[0-9.]+\\)")
         .containsPattern("loader slowdown of the train step: [-+][0-9.]+ %");
+    assertThat(run(2, "bench", "data", recipe.toString(), "--data", tmp.resolve("shards/shards.list").toString(),
+        "--units", units.toString(), "--batches", "0"))
+        .contains("asr3m bench data: error: --batches and --threads must be at least 1, got 0");
   }
 }
