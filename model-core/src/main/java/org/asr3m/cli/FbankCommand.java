@@ -58,6 +58,9 @@ final class FbankCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (shardSizeMb < 1) {
+      throw new IllegalArgumentException("--shard-size-mb must be at least 1, got " + shardSizeMb);
+    }
     if (dataDir == null) {
       if (paths.size() != 2) {
         throw new IllegalArgumentException("expected IN and OUT paths (or --data-dir DIR OUTDIR)");

@@ -51,7 +51,7 @@ public final class MakeShards {
     if (uttsPerShard < 1) {
       throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
     }
-    KaldiDataDir dir = KaldiDataDir.load(dataDir);
+    KaldiDataDir dir = KaldiDataDir.load(dataDir); // write() checks the thread count
     Result r = write(dir.utterances(), outDir, uttsPerShard, threads);
     List<InputException> problems = new ArrayList<>(dir.problems());
     problems.addAll(r.problems());
@@ -67,6 +67,9 @@ public final class MakeShards {
       throws IOException {
     if (uttsPerShard < 1) {
       throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
     List<InputException> problems = new ArrayList<>();
     Files.createDirectories(outDir);

@@ -54,6 +54,21 @@ class FeatureCommandsTest {
     assertThat(err.toString()).contains("nope.wav: audio file not found").doesNotContain("Exception");
   }
 
+  /** Counts out of range are reported with the option's name, before any work. */
+  @Test
+  void outOfRangeCountsNameTheOption() throws Exception {
+    Path wav = Fixtures.path("audio/utt1.wav");
+    Path d = Files.createDirectories(tmp.resolve("ok"));
+    Files.writeString(d.resolve("wav.scp"), "utt1 " + wav + "\n");
+    Files.writeString(d.resolve("text"), "utt1 你好\n");
+    assertThat(run("fbank", wav.toString(), tmp.resolve("s.npy").toString(), "--shard-size-mb", "0"))
+        .isEqualTo(Asr3m.EXIT_BAD_INPUT);
+    assertThat(err.toString()).contains("--shard-size-mb must be at least 1, got 0").doesNotContain("Exception");
+    assertThat(run("make-shards", "--data-dir", d.toString(), "--out", tmp.resolve("shards").toString(),
+        "--threads", "0")).isEqualTo(Asr3m.EXIT_BAD_INPUT);
+    assertThat(err.toString()).contains("--threads must be at least 1, got 0");
+  }
+
   @Test
   void dataDirWritesGoodUtterancesAndReportsEveryBadOneAtTheEnd() throws Exception {
     Path d = Files.createDirectories(tmp.resolve("data"));
