@@ -71,6 +71,10 @@ final class DecodeCommand implements Callable<Integer> {
     if (beam < 1) {
       throw new IllegalArgumentException("--beam must be >= 1");
     }
+    if (!(ctcWeight >= 0) || !(reverseWeight >= 0 && reverseWeight <= 1) || chunkSize < 0) {
+      throw new IllegalArgumentException("--ctc-weight must be >= 0, --reverse-weight in [0, 1] and --chunk-size >= 0,"
+          + " got " + ctcWeight + ", " + reverseWeight + " and " + chunkSize);
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     Device d = device == null ? null : Device.fromName(device);
     try (NDManager manager = d == null ? NDManager.newBaseManager() : NDManager.newBaseManager(d)) {

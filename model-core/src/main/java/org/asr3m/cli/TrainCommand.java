@@ -94,6 +94,10 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Recipe.read(recipeFile); // a missing or unreadable recipe is reported as such
+    if (maxEpochs < 0 || maxSteps < 0) {
+      throw new IllegalArgumentException("--max-epochs and --max-steps must be >= 0 (0: the recipe's max_epoch, no"
+          + " step limit), got " + maxEpochs + " and " + maxSteps);
+    }
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException("--rank must be in [0, --world-size): got " + rank + " of " + worldSize);
     }

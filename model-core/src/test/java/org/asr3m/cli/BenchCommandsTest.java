@@ -67,6 +67,13 @@ class BenchCommandsTest {
     assertThat(run(2, "bench", "train", r.toString(), "--batch", "0"))
         .contains("asr3m bench train: error: --batch must be at least 1");
     assertThat(run(2, "bench", "train", r.toString(), "--frames", "6")).contains("--frames 6 is too short");
+    Path none = tmp.resolve("none");
+    assertThat(run(2, "decode", "--checkpoint", none.toString(), "--data-dir", none.toString(), "--out",
+        none.toString(), "--reverse-weight", "1.5"))
+        .contains("asr3m decode: error: --ctc-weight must be >= 0, --reverse-weight in [0, 1] and --chunk-size >= 0");
+    assertThat(run(2, "train", "--recipe", r.toString(), "--train-data", none.toString(), "--dev-data",
+        none.toString(), "--exp", none.toString(), "--max-epochs", "-1"))
+        .contains("asr3m train: error: --max-epochs and --max-steps must be >= 0");
     assertThat(run(2, "bench", "decode", "--recipe", r.toString(), "--utterances", "0"))
         .contains("asr3m bench decode: error: --utterances and --seconds must be at least 1, got 0 and 5");
   }
