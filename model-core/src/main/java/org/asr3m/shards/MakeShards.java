@@ -48,14 +48,21 @@ public final class MakeShards {
   public record Result(List<Path> shards, int written, long utterances, List<InputException> problems) {}
 
   public static Result run(Path dataDir, Path outDir, int uttsPerShard, int threads) throws IOException {
-    if (uttsPerShard < 1) {
-      throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
-    }
-    KaldiDataDir dir = KaldiDataDir.load(dataDir); // write() checks the thread count
+    checkCounts(uttsPerShard, threads); // before reading a data directory that may be large
+    KaldiDataDir dir = KaldiDataDir.load(dataDir);
     Result r = write(dir.utterances(), outDir, uttsPerShard, threads);
     List<InputException> problems = new ArrayList<>(dir.problems());
     problems.addAll(r.problems());
     return new Result(r.shards(), r.written(), r.utterances(), List.copyOf(problems));
+  }
+
+  private static void checkCounts(int uttsPerShard, int threads) {
+    if (uttsPerShard < 1) {
+      throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+    }
   }
 
   /**
@@ -65,12 +72,7 @@ public final class MakeShards {
    */
   public static Result write(List<Utterance> utterances, Path outDir, int uttsPerShard, int threads)
       throws IOException {
-    if (uttsPerShard < 1) {
-      throw new IllegalArgumentException("--num-utts-per-shard must be >= 1");
-    }
-    if (threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-    }
+    checkCounts(uttsPerShard, threads);
     List<InputException> problems = new ArrayList<>();
     Files.createDirectories(outDir);
     String fingerprint = fingerprint(utterances, uttsPerShard) + "\n";
