@@ -49,13 +49,13 @@ def cases(quick):
         c.append((f"train step Conformer-MoE tiny {e}e 8x500 (s)", "s",
                   ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e],
                   ["train", MOE, "--vocab", "400", "--steps", steps, "--experts", e], train, r"step=([\d.]+)",
-                  "moe"))
+                  ("train step Conformer-MoE tiny 8x500", f"{e}e")))
     for mode in ("ctc_greedy_search", "ctc_prefix_beam_search", "attention_rescoring"):
         c.append((f"decode RTF tiny {mode}", "rtf",
                   ["decode", "--recipe", TINY, "--vocab", "400", "--mode", mode, "--utterances", utts],
                   ["decode", TINY, "--vocab", "400", "--mode", mode, "--utterances", utts],
                   r"RTF ([\d.]+)", r"rtf=([\d.]+)"))
-    # the 7th field groups cases that run round by round together (see main)
+    # the 7th field, (group, member), groups cases that run round by round together (see main)
     return [case if len(case) == 7 else (*case, None) for case in c]
 
 
@@ -168,7 +168,7 @@ def main():
     # A group (the MoE expert counts) runs round by round together: each round times every count, so
     # a drift of the machine over minutes hits all counts alike, and the flatness (largest ÷ smallest
     # count) is taken per round, from runs seconds apart, then the median over rounds.
-    for _, group in itertools.groupby(selected, key=lambda c: c[6] or c[0]):
+    for _, group in itertools.groupby(selected, key=lambda c: c[6][0] if c[6] else c[0]):
         group = list(group)
         for t in threads:
             acc = {c[0]: ([], []) for c in group}
@@ -188,10 +188,8 @@ def main():
             if len(group) > 1:
                 first, last = acc[group[0][0]], acc[group[-1][0]]
                 per_round = [statistics.median(b / a_ for a_, b in zip(first[s], last[s])) for s in (0, 1)]
-                # "train step Conformer-MoE tiny 64e 8x500 (s)" → "train step Conformer-MoE tiny 8x500, 64e ÷ 4e"
-                counts = [re.search(r" (\d+e) ", c[0]).group(1) for c in (group[-1], group[0])]
-                label = re.sub(r" \d+e | \(s\)$", " ", group[0][0]).strip()
-                flatness.append((f"{label}, {counts[0]} ÷ {counts[1]}", t, *per_round))
+                (label, smallest), (_, largest) = group[0][6], group[-1][6]
+                flatness.append((f"{label}, {largest} ÷ {smallest}", t, *per_round))
     if not a.only or "fbank" in a.only:
         fb = fbank(threads, a.rounds, {"ours": ours_env,
                                        "peer": dict(peer_env, OPENBLAS_NUM_THREADS=str(max(threads)))})

@@ -122,7 +122,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       }
       // The counts take turns in blocks of steps, in alternating order, so a drift of the machine over
       // seconds or minutes hits every count alike and their ratios come from the same minutes.
-      int rounds = runs.size() > 1 ? Math.max(1, (steps + BLOCK - 1) / BLOCK) : 1;
+      int rounds = runs.size() > 1 ? (steps + BLOCK - 1) / BLOCK : 1; // steps >= 1: at least one round
       for (int round = 0; round < rounds; round++) {
         int block = steps / rounds + (round < steps % rounds ? 1 : 0);
         for (int i = 0; i < runs.size(); i++) {
