@@ -59,6 +59,12 @@ final class BenchDecodeCommand implements Callable<Integer> {
       description = "Measure with N intra-op threads only (default: 1 thread, then all).")
   int threads;
 
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = {"Record libtorch's operator profile of the timed rounds into FILE (Chrome trace JSON;",
+          "tools/peer_bench/profile_ops.py sums it per operator). Measures one thread count only (--threads,",
+          "default 1 then). Profiling slows decoding: its RTF is then not comparable with unprofiled runs."})
+  Path profile;
+
   @Override
   public Integer call() throws Exception {
     if ((recipeFile == null) == (checkpoint == null)) {
@@ -82,7 +88,8 @@ final class BenchDecodeCommand implements Callable<Integer> {
     List<Recipe> recipes = recipeFile == null ? null : sweep.recipes(recipeFile);
     int models = recipes == null ? 1 : recipes.size();
     int all = Runtime.getRuntime().availableProcessors();
-    int[] threadCounts = threads > 0 ? new int[] {threads} : all == 1 ? new int[] {1} : new int[] {1, all};
+    int[] threadCounts = threads > 0 ? new int[] {threads}
+        : all == 1 || profile != null ? new int[] {1} : new int[] {1, all};
     double[][] rtf = new double[models][threadCounts.length];
     try (NDManager m = NDManager.newBaseManager()) {
       List<Recognizer> recognizers = new ArrayList<>();
@@ -102,6 +109,9 @@ final class BenchDecodeCommand implements Callable<Integer> {
         java.util.Arrays.fill(best, Double.MAX_VALUE);
         // rounds over all models in turn, so drift of the machine hits each alike; round -1 warms up
         for (int rep = -1; rep < 5; rep++) {
+          if (rep == 0 && profile != null) {
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+          }
           for (int c = 0; c < models; c++) {
             long t0 = System.nanoTime();
             for (int u = 0; u < utterances; u += batch) {
@@ -114,6 +124,10 @@ final class BenchDecodeCommand implements Callable<Integer> {
               best[c] = Math.min(best[c], (System.nanoTime() - t0) / 1e9);
             }
           }
+        }
+        if (profile != null) {
+          ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
+          out.printf("operator profile of the 5 timed rounds: %s%n", profile);
         }
         for (int c = 0; c < models; c++) {
           rtf[c][ti] = best[c] / (utterances * seconds);

@@ -105,6 +105,26 @@ class BenchCommandsTest {
         .contains("dense.yaml").contains("has no MoE layers");
   }
 
+  /**
+   * --profile writes libtorch's operator trace of the timed work (what tools/peer_bench/profile_ops.py
+   * reads); the decoding benchmark then measures one thread count only, so the trace holds one setting.
+   */
+  @Test
+  void profilesHoldTheTimedOperators() throws Exception {
+    Path r = Files.writeString(tmp.resolve("moe.yaml"), MOE);
+    Path train = tmp.resolve("train.json");
+    assertThat(run(0, "bench", "train", r.toString(), "--steps", "1", "--batch", "1", "--frames", "40", "--tokens", "3",
+        "--profile", train.toString())).contains("operator profile of the timed steps: " + train);
+    assertThat(Files.readString(train).strip()).startsWith("[").contains("\"aten::mm\"");
+    Path decode = tmp.resolve("decode.json");
+    String out = run(0, "bench", "decode", "--recipe", r.toString(), "--utterances", "1", "--seconds", "1", "--mode",
+        "ctc_greedy_search", "--profile", decode.toString());
+    assertThat(out).contains("operator profile of the 5 timed rounds: " + decode).contains("threads=1 ")
+        .doesNotContain("threads=2");
+    assertThat(Files.readString(decode).strip()).startsWith("[").contains("\"aten::mm\"")
+        .doesNotContain("\"aten::mm_backward\"");
+  }
+
   /** --use-amp times the trainer's fp16 step (half parameters, scaled loss); --no-use-amp the fp32 one. */
   @Test
   void trainBenchmarkTimesTheFp16StepOnRequest() throws Exception {
