@@ -84,6 +84,9 @@ final class BenchDecodeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threads and --chunk-size must be at least 0, got " + threads + " and "
           + chunkSize);
     }
+    if (profile != null) {
+      OperatorProfile.checkWritable(profile);
+    }
     PrintWriter out = spec.commandLine().getOut();
     List<Recipe> recipes = recipeFile == null ? null : sweep.recipes(recipeFile);
     int models = recipes == null ? 1 : recipes.size();
@@ -110,7 +113,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         // rounds over all models in turn, so drift of the machine hits each alike; round -1 warms up
         for (int rep = -1; rep < 5; rep++) {
           if (rep == 0 && profile != null) {
-            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            OperatorProfile.start();
           }
           for (int c = 0; c < models; c++) {
             long t0 = System.nanoTime();
@@ -126,7 +129,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
           }
         }
         if (profile != null) {
-          ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
+          OperatorProfile.stop(profile);
           out.printf("operator profile of the 5 timed rounds: %s%n", profile);
         }
         for (int c = 0; c < models; c++) {

@@ -101,6 +101,9 @@ final class BenchTrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--frames " + frames + " is too short for one encoder frame (the front-end"
           + " subsamples 4x; at least 7)");
     }
+    if (profile != null) {
+      OperatorProfile.checkWritable(profile);
+    }
     List<Recipe> recipes = sweep.recipes(recipeFile);
     List<Timed> runs = new ArrayList<>();
     try {
@@ -118,7 +121,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       long rssBefore = Rss.kilobytes();
       long heapBefore = Rss.committedHeapKilobytes();
       if (profile != null) {
-        ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+        OperatorProfile.start();
       }
       // The counts take turns in blocks of steps, in alternating order, so a drift of the machine over
       // seconds or minutes hits every count alike and their ratios come from the same minutes.
@@ -130,7 +133,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
       }
       if (profile != null) {
-        ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
+        OperatorProfile.stop(profile);
         out.printf("operator profile of the timed steps: %s%n", profile);
       }
       double[][] times = new double[runs.size()][];

@@ -123,6 +123,13 @@ class BenchCommandsTest {
         .doesNotContain("threads=2");
     assertThat(Files.readString(decode).strip()).startsWith("[").contains("\"aten::mm\"")
         .doesNotContain("\"aten::mm_backward\"");
+    // a trace that cannot be written is a bad input before any work, not libtorch's error at the end
+    Path nowhere = tmp.resolve("missing").resolve("p.json");
+    assertThat(run(2, "bench", "decode", "--recipe", r.toString(), "--profile", nowhere.toString()))
+        .contains("asr3m bench decode: error: --profile " + nowhere + ": cannot write the trace there (its directory "
+            + nowhere.getParent() + " does not exist)").doesNotContain("decode benchmark:");
+    assertThat(run(2, "bench", "train", r.toString(), "--profile", tmp.toString()))
+        .contains("--profile " + tmp + ": cannot write the trace there (it is a directory)").doesNotContain("train step");
   }
 
   /** --use-amp times the trainer's fp16 step (half parameters, scaled loss); --no-use-amp the fp32 one. */
